@@ -1,0 +1,91 @@
+"""Typed errors a person can act on.
+
+Each refusal the user can meet is its own class with an English message
+template marked for translation (context ``errors``). Services raise them; the
+window shows ``error.message`` translated; the CLI prints it. A traceback is
+never the answer to bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from clinic_app.i18n import QT_TRANSLATE_NOOP, Message
+
+
+class ClinicError(Exception):
+    """Base of every error meant for the person at the keyboard."""
+
+    template: ClassVar[str] = QT_TRANSLATE_NOOP("errors", "Something went wrong.")
+
+    def __init__(self, template: str | None = None, **params: Any) -> None:
+        self.message = Message(template or type(self).template, params, context="errors")
+        super().__init__(str(self.message))
+
+
+# --- storage and login -------------------------------------------------------
+
+
+class StoreError(ClinicError):
+    template = QT_TRANSLATE_NOOP("errors", "The clinic database could not be opened.")
+
+
+class WrongPassword(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors", "Wrong user name or password. Check the keyboard layout and Caps Lock."
+    )
+
+
+class NotAClinicDatabase(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The file {path} is not a clinic database, or it is damaged. "
+        "Choose the clinic's data folder or restore a backup.",
+    )
+
+
+class NoClinicDatabase(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors", "There is no clinic database in {path}. Create a clinic first."
+    )
+
+
+class ClinicAlreadyExists(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors", "A clinic database already exists in {path}; nothing was changed."
+    )
+
+
+class NewerSchema(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "This clinic database was written by a newer version of the program "
+        "(schema {found}, this program knows {known}). Install the newer version.",
+    )
+
+
+class AccountDisabled(ClinicError):
+    template = QT_TRANSLATE_NOOP("errors", "This account is disabled. Ask the clinic admin.")
+
+
+class PermissionDenied(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors", "Your role does not allow this action ({action}). Ask a colleague who may."
+    )
+
+
+# --- input --------------------------------------------------------------------
+
+
+class InvalidInput(ClinicError):
+    """A form field is missing or impossible; ``field`` names it for the window."""
+
+    template = QT_TRANSLATE_NOOP("errors", "Please check the form.")
+
+    def __init__(self, template: str | None = None, *, field: str = "", **params: Any) -> None:
+        self.field = field
+        super().__init__(template, **params)
+
+
+class NotFound(ClinicError):
+    template = QT_TRANSLATE_NOOP("errors", "The record was not found; it may have been removed.")

@@ -1,0 +1,196 @@
+"""Finding and registering patients."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from clinic_app.clock import local_date, to_iso, utc_now
+from clinic_app.errors import ClinicError, InvalidInput, NotFound
+from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.ids import new_id
+from clinic_app.records.search import index_key, query_tokens, token_clause
+from clinic_app.security.permissions import Action
+from clinic_app.session import Session
+from clinic_app.storage.store import Row
+
+SEXES = ("female", "male", "other", "unknown")
+MAX_NAME = 100
+_PHONE = re.compile(r"^\+?[0-9 ().-]{6,20}$")
+
+
+class DuplicatePatient(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "A patient with this national number is already registered. "
+        "Search for the number and open that record instead.",
+    )
+
+    def __init__(self, existing_id: str) -> None:
+        self.existing_id = existing_id
+        super().__init__()
+
+
+@dataclass(frozen=True)
+class PatientForm:
+    given_name: str
+    family_name: str
+    sex: str
+    birth_date: date | None = None
+    national_id: str = ""
+    phone: str = ""
+    village: str = ""
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: str
+    given_name: str
+    family_name: str
+    sex: str
+    birth_date: date | None
+    national_id: str
+    phone: str
+    village: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @classmethod
+    def from_row(cls, row: Row) -> Patient:
+        return cls(
+            id=row["id"],
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            sex=row["sex"],
+            birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+            national_id=row["national_id"] or "",
+            phone=row["phone"] or "",
+            village=row["village"] or "",
+        )
+
+
+def _clean_name(value: str, field: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The name is missing."), field=field
+        )
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The name is too long (at most {n} characters)."),
+            field=field,
+            n=MAX_NAME,
+        )
+    if any(ch.isdigit() or ch in "<>{}|\\@#$%^*=+;" for ch in cleaned):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "A name may not contain digits or symbols."),
+            field=field,
+        )
+    return cleaned
+
+
+def _validate(session: Session, form: PatientForm) -> PatientForm:
+    given = _clean_name(form.given_name, "given_name")
+    family = _clean_name(form.family_name, "family_name")
+    if form.sex not in SEXES:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose the sex."), field="sex")
+    today = local_date(utc_now(), session.zone)
+    if form.birth_date is not None and not date(1890, 1, 1) <= form.birth_date <= today:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The date of birth cannot be in the future or before 1890."),
+            field="birth_date",
+        )
+    national_id = "".join(form.national_id.split()).upper()
+    if national_id and not re.fullmatch(r"[A-Z0-9/-]{4,32}", national_id):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "The national number has 4 to 32 letters, digits, '-' or '/'."
+            ),
+            field="national_id",
+        )
+    phone = form.phone.strip()
+    if phone and not _PHONE.match(phone):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The phone number is not valid."), field="phone"
+        )
+    return PatientForm(given, family, form.sex, form.birth_date, national_id, phone,
+                       " ".join(form.village.split()))
+
+
+def register_patient(session: Session, form: PatientForm) -> Patient:
+    session.require(Action.REGISTER_PATIENT)
+    form = _validate(session, form)
+    now = to_iso(utc_now())
+    row = {
+        "id": new_id(),
+        "site_id": session.site_id,
+        "given_name": form.given_name,
+        "family_name": form.family_name,
+        "sex": form.sex,
+        "birth_date": form.birth_date.isoformat() if form.birth_date else None,
+        "national_id": form.national_id or None,
+        "phone": form.phone or None,
+        "village": form.village or None,
+        "search_key": index_key(form.given_name, form.family_name, form.national_id, form.phone),
+        "author_id": session.actor.user_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    with session.transaction() as tx:
+        if form.national_id:
+            existing = tx.one("SELECT id FROM patients WHERE national_id = ?", (form.national_id,))
+            if existing is not None:
+                raise DuplicatePatient(existing["id"])
+        tx.insert("patients", row, sync_kind="patient")
+        session.audit(tx, "register_patient", object_kind="patient", object_id=row["id"],
+                      patient_id=row["id"])
+    return Patient.from_row(row)  # type: ignore[arg-type]
+
+
+def search_patients(session: Session, query: str, *, limit: int = 100) -> list[Patient]:
+    """Patients whose words start with every word of ``query``, in any order.
+
+    An empty query lists the most recently registered patients.
+    """
+    session.require(Action.SEARCH_PATIENTS)
+    words = query_tokens(query)
+    if query.strip() and not words:
+        return []  # only separators typed ("_", "-"): that is no name, not "everyone"
+    sql = (
+        "SELECT * FROM patients WHERE "
+        + token_clause("search_key", len(words))
+        + " ORDER BY family_name, given_name LIMIT ?"
+        if words
+        else "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"
+    )
+    rows = session.store.all(sql, (*words, limit))
+    with session.transaction() as tx:
+        # The query text itself may be a name: only the fact and the count are audited.
+        session.audit(tx, "search_patients", object_kind="patient_search",
+                      object_id=str(len(rows)))
+    return [Patient.from_row(row) for row in rows]
+
+
+def open_chart(session: Session, patient_id: str) -> Patient:
+    """Open one patient's record; every opening is audited."""
+    session.require(Action.OPEN_CHART)
+    row = session.store.one("SELECT * FROM patients WHERE id = ?", (patient_id,))
+    if row is None:
+        raise NotFound()
+    with session.transaction() as tx:
+        session.audit(tx, "open_chart", object_kind="patient", object_id=patient_id,
+                      patient_id=patient_id)
+    return Patient.from_row(row)
+
+
+def patient_as_dict(patient: Patient) -> dict[str, object]:
+    return asdict(patient)

@@ -1,0 +1,1 @@
+"""Accounts, roles and permissions; key slots live in clinic_app.storage.keys."""

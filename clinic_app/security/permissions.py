@@ -1,0 +1,113 @@
+"""One table of role -> allowed actions, enforced in every service function.
+
+The window hides what a role may not do, but the rule is here: a service calls
+``require(actor, Action.X)`` before it reads or writes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from clinic_app.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    NURSE = "nurse"
+    DOCTOR = "doctor"
+    STOREKEEPER = "storekeeper"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    SEARCH_PATIENTS = "search_patients"
+    OPEN_CHART = "open_chart"
+    REGISTER_PATIENT = "register_patient"
+    RECORD_CONSULTATION = "record_consultation"
+    RECORD_ALLERGY = "record_allergy"
+    DIAGNOSE = "diagnose"
+    PRESCRIBE = "prescribe"
+    ISSUE_SICK_LEAVE = "issue_sick_leave"
+    PRINT_DOCUMENT = "print_document"
+    VIEW_STOCK = "view_stock"
+    RECEIVE_STOCK = "receive_stock"
+    DISPENSE = "dispense"
+    VIEW_PRESCRIPTIONS = "view_prescriptions"
+    MANAGE_USERS = "manage_users"
+    MANAGE_SETTINGS = "manage_settings"
+    ENROL_CLINIC = "enrol_clinic"
+    SYNC = "sync"
+
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.NURSE: frozenset(
+        {
+            Action.SEARCH_PATIENTS,
+            Action.OPEN_CHART,
+            Action.REGISTER_PATIENT,
+            Action.RECORD_CONSULTATION,
+            Action.RECORD_ALLERGY,
+            Action.SYNC,
+        }
+    ),
+    Role.DOCTOR: frozenset(
+        {
+            Action.SEARCH_PATIENTS,
+            Action.OPEN_CHART,
+            Action.REGISTER_PATIENT,
+            Action.RECORD_CONSULTATION,
+            Action.RECORD_ALLERGY,
+            Action.DIAGNOSE,
+            Action.PRESCRIBE,
+            Action.ISSUE_SICK_LEAVE,
+            Action.PRINT_DOCUMENT,
+            Action.VIEW_PRESCRIPTIONS,
+            Action.VIEW_STOCK,
+            Action.SYNC,
+        }
+    ),
+    Role.STOREKEEPER: frozenset(
+        {
+            Action.VIEW_STOCK,
+            Action.RECEIVE_STOCK,
+            Action.DISPENSE,
+            Action.VIEW_PRESCRIPTIONS,
+            Action.SYNC,
+        }
+    ),
+    Role.ADMIN: frozenset(
+        {
+            Action.MANAGE_USERS,
+            Action.MANAGE_SETTINGS,
+            Action.ENROL_CLINIC,
+            Action.VIEW_STOCK,
+            Action.SYNC,
+        }
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person at the keyboard, as the services see them."""
+
+    user_id: str
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+
+    def may(self, action: Action) -> bool:
+        return any(action in PERMISSIONS[role] for role in self.roles)
+
+
+def require(actor: Actor, action: Action) -> None:
+    if not actor.may(action):
+        raise PermissionDenied(action=action.value)
+
+
+def parse_roles(text: str) -> frozenset[Role]:
+    return frozenset(Role(part) for part in text.split(",") if part)
+
+
+def format_roles(roles: frozenset[Role] | set[Role]) -> str:
+    return ",".join(sorted(role.value for role in roles))

@@ -1,0 +1,79 @@
+"""A logged-in session: the opened store plus the person acting.
+
+Every service function takes a ``Session`` first. It gives the service the
+unit of work (``session.transaction()``), the actor whose permissions it must
+check, and the clinic's settings (site id, time zone).
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from clinic_app.clock import clinic_zone, to_iso, utc_now
+from clinic_app.ids import new_id
+from clinic_app.security.permissions import Action, Actor, format_roles, require
+from clinic_app.storage.store import Store, Tx
+
+
+@dataclass
+class Session:
+    store: Store
+    actor: Actor
+    data_dir: Path
+    workstation: str = field(default_factory=platform.node)
+
+    @cached_property
+    def site_id(self) -> str:
+        return self.store.setting("clinic_id") or ""
+
+    @property
+    def clinic_name(self) -> str:
+        return self.store.setting("clinic_name") or ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return clinic_zone(self.store.setting("timezone") or "UTC")
+
+    def require(self, action: Action) -> None:
+        require(self.actor, action)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        with self.store.transaction() as tx:
+            yield tx
+
+    def audit(
+        self,
+        tx: Tx,
+        action: str,
+        *,
+        object_kind: str = "",
+        object_id: str = "",
+        patient_id: str | None = None,
+        outcome: str = "ok",
+    ) -> None:
+        """Record who did what to which object — identifiers only, never clinical content."""
+        tx.insert(
+            "audit_events",
+            {
+                "id": new_id(),
+                "occurred_at": to_iso(utc_now()),
+                "user_id": self.actor.user_id,
+                "roles": format_roles(self.actor.roles),
+                "action": action,
+                "object_kind": object_kind,
+                "object_id": object_id,
+                "patient_id": patient_id,
+                "outcome": outcome,
+                "workstation": self.workstation,
+            },
+        )
+
+    def close(self) -> None:
+        self.store.close()

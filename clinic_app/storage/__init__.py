@@ -1,0 +1,1 @@
+"""The clinic's encrypted local store (SQLCipher) and its key slots."""

@@ -1,0 +1,228 @@
+"""The clinic database schema, as numbered upgrade steps.
+
+``MIGRATIONS[n]`` upgrades a database at version ``n`` to ``n + 1``; the version
+lives in ``PRAGMA user_version``. A step, once released, is never edited: a
+change is a new step, tested against a file written by the older version.
+
+Row conventions (see ../shared/DESIGN.md): ids are UUIDv7 text made where the
+record is born; instants are ISO-8601 UTC text; calendar dates are ISO dates;
+every syncable row names the site (clinic) that created it and its author.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x434C4E43  # "CLNC": marks a file as a clinic database
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the walking skeleton
+    """
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    CREATE TABLE users (
+        id           TEXT PRIMARY KEY,
+        username     TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        roles        TEXT NOT NULL,            -- comma-separated role names
+        active       INTEGER NOT NULL DEFAULT 1,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+
+    CREATE TABLE patients (
+        id            TEXT PRIMARY KEY,
+        site_id       TEXT NOT NULL,
+        given_name    TEXT NOT NULL,
+        family_name   TEXT NOT NULL,
+        sex           TEXT NOT NULL CHECK (sex IN ('female', 'male', 'other', 'unknown')),
+        birth_date    TEXT,
+        national_id   TEXT,
+        phone         TEXT,
+        village       TEXT,
+        search_key    TEXT NOT NULL,             -- normalised tokens, see records.search
+        author_id     TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX patients_national_id ON patients (national_id)
+        WHERE national_id IS NOT NULL;
+    CREATE INDEX patients_family_name ON patients (family_name);
+
+    CREATE TABLE allergies (
+        id          TEXT PRIMARY KEY,
+        site_id     TEXT NOT NULL,
+        patient_id  TEXT NOT NULL REFERENCES patients (id),
+        substance   TEXT NOT NULL,
+        reaction    TEXT,
+        author_id   TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX allergies_patient ON allergies (patient_id);
+
+    CREATE TABLE encounters (
+        id          TEXT PRIMARY KEY,
+        site_id     TEXT NOT NULL,
+        patient_id  TEXT NOT NULL REFERENCES patients (id),
+        occurred_at TEXT NOT NULL,
+        complaint   TEXT NOT NULL,
+        notes       TEXT NOT NULL DEFAULT '',
+        author_id   TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX encounters_patient ON encounters (patient_id, occurred_at);
+
+    CREATE TABLE observations (
+        id           TEXT PRIMARY KEY,
+        site_id      TEXT NOT NULL,
+        encounter_id TEXT NOT NULL REFERENCES encounters (id),
+        patient_id   TEXT NOT NULL REFERENCES patients (id),
+        loinc        TEXT NOT NULL,
+        value        REAL NOT NULL,
+        unit         TEXT NOT NULL,
+        author_id    TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE INDEX observations_encounter ON observations (encounter_id);
+
+    CREATE TABLE diagnoses (
+        id           TEXT PRIMARY KEY,
+        site_id      TEXT NOT NULL,
+        encounter_id TEXT NOT NULL REFERENCES encounters (id),
+        patient_id   TEXT NOT NULL REFERENCES patients (id),
+        system       TEXT NOT NULL,
+        code         TEXT NOT NULL,
+        display      TEXT NOT NULL,
+        author_id    TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE INDEX diagnoses_encounter ON diagnoses (encounter_id);
+
+    CREATE TABLE icd11_codes (
+        code          TEXT PRIMARY KEY,
+        title         TEXT NOT NULL,             -- WHO's title, unmodified
+        chapter       TEXT NOT NULL,
+        is_leaf       INTEGER NOT NULL,
+        uri           TEXT NOT NULL,
+        search_key    TEXT NOT NULL
+    );
+
+    CREATE TABLE icd11_aliases (                 -- the project's own search words
+        alias       TEXT NOT NULL,
+        language    TEXT NOT NULL,
+        code        TEXT NOT NULL,
+        search_key  TEXT NOT NULL,
+        PRIMARY KEY (language, alias, code)
+    );
+
+    CREATE TABLE catalogue_items (               -- master data, owned by central
+        id              TEXT PRIMARY KEY,
+        gtin            TEXT NOT NULL UNIQUE,    -- GTIN-14
+        name            TEXT NOT NULL,
+        form            TEXT NOT NULL,
+        strength        TEXT NOT NULL,
+        atc             TEXT,
+        unit            TEXT NOT NULL,           -- dispensing unit: tablet, bottle...
+        reorder_level   INTEGER NOT NULL DEFAULT 0,
+        active          INTEGER NOT NULL DEFAULT 1,
+        updated_at      TEXT NOT NULL
+    );
+
+    CREATE TABLE document_counters (
+        kind     TEXT NOT NULL,
+        year     INTEGER NOT NULL,
+        last     INTEGER NOT NULL,
+        PRIMARY KEY (kind, year)
+    );
+
+    CREATE TABLE prescriptions (
+        id            TEXT PRIMARY KEY,
+        site_id       TEXT NOT NULL,
+        number        TEXT NOT NULL UNIQUE,
+        patient_id    TEXT NOT NULL REFERENCES patients (id),
+        encounter_id  TEXT REFERENCES encounters (id),
+        prescriber_id TEXT NOT NULL,
+        issued_at     TEXT NOT NULL,
+        signature     TEXT NOT NULL,             -- base45 signed payload (QR content)
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX prescriptions_patient ON prescriptions (patient_id);
+
+    CREATE TABLE prescription_items (
+        id                TEXT PRIMARY KEY,
+        prescription_id   TEXT NOT NULL REFERENCES prescriptions (id),
+        catalogue_item_id TEXT NOT NULL REFERENCES catalogue_items (id),
+        drug_name         TEXT NOT NULL,
+        dose              TEXT NOT NULL,
+        frequency         TEXT NOT NULL,
+        duration_days     INTEGER NOT NULL,
+        quantity          INTEGER NOT NULL CHECK (quantity > 0)
+    );
+    CREATE INDEX prescription_items_prescription ON prescription_items (prescription_id);
+
+    CREATE TABLE sick_leave_certificates (
+        id                TEXT PRIMARY KEY,
+        site_id           TEXT NOT NULL,
+        number            TEXT NOT NULL UNIQUE,
+        patient_id        TEXT NOT NULL REFERENCES patients (id),
+        encounter_id      TEXT REFERENCES encounters (id),
+        doctor_id         TEXT NOT NULL,
+        issued_at         TEXT NOT NULL,
+        kind              TEXT NOT NULL CHECK (kind IN ('initial', 'extension')),
+        start_date        TEXT NOT NULL,
+        days              INTEGER NOT NULL CHECK (days > 0),
+        end_date          TEXT NOT NULL,
+        outings_allowed   INTEGER NOT NULL,
+        diagnosis_code    TEXT,
+        diagnosis_display TEXT,
+        signature         TEXT NOT NULL,
+        created_at        TEXT NOT NULL
+    );
+    CREATE INDEX certificates_patient ON sick_leave_certificates (patient_id);
+
+    CREATE TABLE stock_movements (               -- the ledger: rows are never changed
+        id                   TEXT PRIMARY KEY,
+        site_id              TEXT NOT NULL,
+        catalogue_item_id    TEXT NOT NULL REFERENCES catalogue_items (id),
+        lot                  TEXT NOT NULL,
+        expiry               TEXT,               -- ISO date
+        kind                 TEXT NOT NULL
+            CHECK (kind IN ('receipt', 'dispense', 'adjustment', 'expiry_write_off')),
+        quantity             INTEGER NOT NULL CHECK (quantity <> 0),  -- signed
+        prescription_item_id TEXT REFERENCES prescription_items (id),
+        reason               TEXT NOT NULL DEFAULT '',
+        author_id            TEXT NOT NULL,
+        occurred_at          TEXT NOT NULL
+    );
+    CREATE INDEX stock_movements_item_lot ON stock_movements (catalogue_item_id, lot);
+
+    CREATE TABLE audit_events (
+        id          TEXT PRIMARY KEY,
+        occurred_at TEXT NOT NULL,
+        user_id     TEXT,
+        roles       TEXT NOT NULL DEFAULT '',
+        action      TEXT NOT NULL,
+        object_kind TEXT NOT NULL DEFAULT '',
+        object_id   TEXT NOT NULL DEFAULT '',
+        patient_id  TEXT,
+        outcome     TEXT NOT NULL,
+        workstation TEXT NOT NULL
+    );
+
+    CREATE TABLE outbox (                        -- changes waiting to reach central
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind       TEXT NOT NULL,
+        record_id  TEXT NOT NULL,
+        payload    TEXT NOT NULL,                -- JSON snapshot of the record
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,195 @@
+"""The encrypted clinic store: one SQLCipher file, opened with a raw 256-bit key.
+
+Rules this module keeps:
+
+* ``open_store`` raises typed errors only: ``NotAClinicDatabase`` for a file that
+  is not ours (or not decryptable with the key), ``NewerSchema`` for a file
+  from a newer program. Schema upgrades run at opening, numbered steps, each in
+  one transaction.
+* Each thread gets its own connection (SQLite connections are not shared across
+  threads); WAL mode lets the GUI read while the sync worker writes.
+* ``Store.transaction()`` is the unit of work: ``BEGIN IMMEDIATE``, commit on a
+  clean exit, roll back on any exception. A service writes its record, its
+  audit event and its outbox entry inside one — or none of them.
+* Temporary tables and sorts stay in memory: SQLite's temp files would sit
+  outside the encryption.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from clinic_app.clock import to_iso, utc_now
+from clinic_app.errors import NewerSchema, NotAClinicDatabase
+from clinic_app.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+DB_FILE = "clinic.db"
+SLOTS_FILE = "keyslots.json"
+
+Row = sqlcipher3.Row
+DatabaseError = sqlcipher3.DatabaseError
+IntegrityError = sqlcipher3.IntegrityError
+
+
+def _configure(conn: Any, key: bytes, path: Path) -> None:
+    conn.row_factory = sqlcipher3.Row
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise NotAClinicDatabase(path=str(path)) from exc
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 15000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+class Tx:
+    """One open transaction: the only way services write."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Row | None:
+        row: Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        return list(self.conn.execute(sql, params).fetchall())
+
+    def insert(self, table: str, row: Mapping[str, Any], *, sync_kind: str | None = None) -> None:
+        """Insert ``row``; with ``sync_kind``, queue it for central in the same transaction."""
+        columns = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", dict(row))
+        if sync_kind is not None:
+            self.record_change(sync_kind, row)
+
+    def update(self, table: str, row: Mapping[str, Any], *, sync_kind: str | None = None) -> None:
+        """Update the row with ``row['id']`` to these values; queue the whole row for sync."""
+        sets = ", ".join(f"{name} = :{name}" for name in row if name != "id")
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", dict(row))
+        if sync_kind is not None:
+            full = self.one(f"SELECT * FROM {table} WHERE id = ?", (row["id"],))
+            if full is not None:
+                self.record_change(sync_kind, dict(full))
+
+    def record_change(self, kind: str, row: Mapping[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO outbox (kind, record_id, payload, created_at) VALUES (?, ?, ?, ?)",
+            (kind, row["id"], json.dumps(dict(row), sort_keys=True), to_iso(utc_now())),
+        )
+
+
+class Store:
+    """An opened clinic database; hands each thread its own connection."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self._key = key
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[Any] = []
+
+    def connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlcipher3.connect(str(self.path), isolation_level=None, timeout=15)
+            _configure(conn, self._key, self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Row | None:
+        row: Row | None = self.connection().execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        return list(self.connection().execute(sql, params).fetchall())
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.one("SELECT value FROM settings WHERE key = ?", (key,))
+        return str(row["value"]) if row is not None else default
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlcipher3.ProgrammingError:
+                    pass  # made in another thread that is already gone
+            self._all.clear()
+        self._local = threading.local()
+
+
+def open_store(path: Path, key: bytes, *, create: bool = False) -> Store:
+    """Open (or, with ``create``, make) the clinic database at ``path`` and upgrade it."""
+    if not create and not path.is_file():
+        raise NotAClinicDatabase(path=str(path))
+    if create:
+        # SQLite gives the -wal and -shm files the mode of the database file.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    store = Store(path, key)
+    conn = store.connection()
+    if create:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    elif conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        store.close()
+        raise NotAClinicDatabase(path=str(path))
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        store.close()
+        raise NewerSchema(found=version, known=SCHEMA_VERSION)
+    for step in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            store.close()
+            raise
+        conn.execute("COMMIT")
+    return store
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, with SQLite's own completeness test."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlcipher3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError("incomplete statement at the end of a migration")
+    return statements
