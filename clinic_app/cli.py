@@ -1,0 +1,98 @@
+"""``clinic-app``: the desktop program and its few command-line tasks.
+
+    clinic-app [--data-dir DIR] [--language fr|en]       open the window
+    clinic-app demo-data --data-dir DIR                   make a demo clinic, print its accounts
+    clinic-app enrol --data-dir DIR --server URL ...      enrol this clinic with central
+    clinic-app sync --data-dir DIR --user U               push and pull once
+
+Errors a person can act on are printed as one line, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from clinic_app.errors import ClinicError
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("CLINIC_APP_DATA") or os.environ.get("XDG_DATA_HOME")
+    return Path(base) / "clinic-app" if base else Path.home() / ".local/share/clinic-app"
+
+
+def _password(given: str | None, prompt: str) -> str:
+    if given is not None:
+        return given
+    from_env = os.environ.get("CLINIC_APP_PASSWORD")
+    return from_env if from_env is not None else getpass.getpass(prompt)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clinic-app", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--language", choices=("fr", "en"), default=None)
+    commands = parser.add_subparsers(dest="command")
+
+    demo = commands.add_parser("demo-data", help="create a demo clinic and print its accounts")
+    demo.add_argument("--data-dir", type=Path, required=True, dest="demo_dir")
+    demo.add_argument("--patients", type=int, default=50)
+    demo.add_argument("--quiet-accounts", action="store_true", help=argparse.SUPPRESS)
+
+    enrol = commands.add_parser("enrol", help="enrol this clinic with the central service")
+    enrol.add_argument("--data-dir", type=Path, required=True, dest="clinic_dir")
+    enrol.add_argument("--server", required=True)
+    enrol.add_argument("--user", required=True, help="clinic admin user name")
+    enrol.add_argument("--password", default=None, help="clinic admin password (else asked)")
+    enrol.add_argument("--central-user", required=True)
+    enrol.add_argument("--central-password", default=None)
+
+    sync = commands.add_parser("sync", help="push pending changes and pull master data once")
+    sync.add_argument("--data-dir", type=Path, required=True, dest="clinic_dir")
+    sync.add_argument("--user", required=True)
+    sync.add_argument("--password", default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo-data":
+            from clinic_app.demo import create_demo_clinic, format_accounts
+
+            accounts = create_demo_clinic(args.demo_dir, patients=args.patients)
+            print(format_accounts(args.demo_dir, accounts))
+            return 0
+        if args.command == "enrol":
+            from clinic_app.sync.cli import enrol_from_cli
+
+            enrol_from_cli(
+                args.clinic_dir, args.user, _password(args.password, "Clinic admin password: "),
+                args.server, args.central_user,
+                args.central_password or getpass.getpass("Central password: "),
+            )
+            print("Clinic enrolled with", args.server)
+            return 0
+        if args.command == "sync":
+            from clinic_app.sync.cli import sync_from_cli
+
+            report = sync_from_cli(args.clinic_dir, args.user,
+                                   _password(args.password, "Password: "))
+            print(report)
+            return 0
+        from clinic_app.ui.app import run
+
+        return run(args.data_dir or default_data_dir(), language=args.language)
+    except ClinicError as error:
+        print(f"clinic-app: {error.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
