@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,10 +30,8 @@ def shared_path(*parts: str) -> Path:
     return SHARED.joinpath(*parts)
 
 
-@pytest.fixture
-def clinic_dir(tmp_path: Path) -> Iterator[Path]:
-    """A clinic with one user per role, made with cheap key derivation."""
-    data_dir = tmp_path / "clinic"
+def make_clinic(data_dir: Path) -> Path:
+    """A new clinic with one user per role, made with cheap key derivation."""
     admin = create_clinic(
         data_dir,
         clinic_name="Centre de santé de Treichville",
@@ -51,7 +50,20 @@ def clinic_dir(tmp_path: Path) -> Iterator[Path]:
         create_user(admin, username=username, display_name=name, roles={role},
                     password=PASSWORDS[username], cost=TEST_COST)
     admin.close()
-    yield data_dir
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def clinic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_clinic(tmp_path_factory.mktemp("template") / "clinic")
+
+
+@pytest.fixture
+def clinic_dir(clinic_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the template clinic (same clinic id; loading ICD-11 once is enough)."""
+    data_dir = tmp_path / "clinic"
+    shutil.copytree(clinic_template, data_dir)
+    return data_dir
 
 
 def _session(clinic_dir: Path, username: str) -> Iterator[Session]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from clinic_app.clock import from_iso, local_date, to_iso, utc_now
+from clinic_app.clock import Clock, from_iso, local_date, to_iso, utc_now
 from clinic_app.documents.numbers import next_document_number
 from clinic_app.documents.signing import sign_document
 from clinic_app.errors import InvalidInput, NotFound
@@ -84,7 +84,9 @@ def write_prescription(
     patient_id: str,
     encounter_id: str | None,
     lines: Sequence[PrescriptionLine],
+    clock: Clock = utc_now,
 ) -> Prescription:
+    """Write, number and sign a prescription; ``clock`` is for tests of dates only."""
     session.require(Action.PRESCRIBE)
     if not lines:
         raise InvalidInput(
@@ -98,7 +100,7 @@ def write_prescription(
         )
     for index, line in enumerate(lines):
         _check_line(line, index)
-    issued = utc_now()
+    issued = clock()
     site_code = session.store.setting("site_code") or "XXX"
     prescription_id = new_id()
     with session.transaction() as tx:

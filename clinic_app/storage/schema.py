@@ -170,6 +170,7 @@ MIGRATIONS: list[str] = [
         doctor_id         TEXT NOT NULL,
         issued_at         TEXT NOT NULL,
         kind              TEXT NOT NULL CHECK (kind IN ('initial', 'extension')),
+        extends_id        TEXT REFERENCES sick_leave_certificates (id),  -- extension only
         start_date        TEXT NOT NULL,
         days              INTEGER NOT NULL CHECK (days > 0),
         end_date          TEXT NOT NULL,
@@ -180,6 +181,8 @@ MIGRATIONS: list[str] = [
         created_at        TEXT NOT NULL
     );
     CREATE INDEX certificates_patient ON sick_leave_certificates (patient_id);
+    CREATE UNIQUE INDEX certificates_extends ON sick_leave_certificates (extends_id)
+        WHERE extends_id IS NOT NULL;             -- a certificate is extended at most once
 
     CREATE TABLE stock_movements (               -- the ledger: rows are never changed
         id                   TEXT PRIMARY KEY,

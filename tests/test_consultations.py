@@ -1,0 +1,85 @@
+"""Recording a consultation: LOINC vitals, impossible values refused, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic_app.errors import InvalidInput, PermissionDenied
+from clinic_app.records.consultations import (
+    BMI_LOINC,
+    ConsultationForm,
+    patient_allergies,
+    patient_consultations,
+    record_consultation,
+)
+from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.session import Session
+
+VITALS = {
+    "systolic": 128, "diastolic": 82, "heart_rate": 76, "respiratory_rate": 16,
+    "temperature": 38.4, "spo2": 97, "weight": 64, "height": 165,
+}
+
+
+@pytest.fixture
+def patient_id(nurse: Session) -> str:
+    return register_patient(nurse, PatientForm("Zoé", "N'Guessan", "female")).id
+
+
+def test_nurse_records_consultation_offline(nurse: Session, patient_id: str) -> None:
+    saved = record_consultation(
+        nurse,
+        ConsultationForm(patient_id, "Fièvre depuis 3 jours", VITALS, "RAS",
+                         (("Pénicilline", "urticaire"),)),
+    )
+    rows = nurse.store.all(
+        "SELECT loinc, value, unit FROM observations WHERE encounter_id = ?", (saved.id,)
+    )
+    by_code = {r["loinc"]: (r["value"], r["unit"]) for r in rows}
+    assert by_code["8310-5"] == (38.4, "Cel")
+    assert by_code["8480-6"] == (128, "mm[Hg]")
+    assert by_code["59408-5"] == (97, "%")
+    assert by_code[BMI_LOINC][0] == pytest.approx(23.5, abs=0.1)
+    assert patient_allergies(nurse, patient_id) == ["Pénicilline"]
+    history = patient_consultations(nurse, patient_id)
+    assert history[0].complaint == "Fièvre depuis 3 jours"
+    assert history[0].vitals["temperature"] == 38.4
+    kinds = {r["kind"] for r in nurse.store.all("SELECT kind FROM outbox")}
+    assert {"encounter", "observation", "allergy"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("temperature", 377), ("temperature", 20), ("systolic", 400), ("diastolic", 5),
+     ("heart_rate", 0), ("spo2", 101), ("weight", -3), ("height", 900),
+     ("respiratory_rate", 200), ("temperature", "trente-sept")],
+)
+def test_impossible_vital_is_refused_and_nothing_saved(
+    nurse: Session, patient_id: str, key: str, value: object
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        record_consultation(nurse, ConsultationForm(patient_id, "Toux", {**VITALS, key: value}))
+    assert caught.value.field == key
+    assert nurse.store.one("SELECT count(*) AS n FROM encounters")["n"] == 0  # type: ignore[index]
+    assert nurse.store.one("SELECT count(*) AS n FROM observations")["n"] == 0  # type: ignore[index]
+
+
+def test_diastolic_above_systolic_is_refused(nurse: Session, patient_id: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        record_consultation(
+            nurse, ConsultationForm(patient_id, "Céphalées", {"systolic": 80, "diastolic": 120})
+        )
+    assert caught.value.field == "diastolic"
+
+
+def test_complaint_is_required(nurse: Session, patient_id: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        record_consultation(nurse, ConsultationForm(patient_id, "   "))
+    assert caught.value.field == "complaint"
+
+
+def test_storekeeper_may_not_record_consultations(
+    storekeeper: Session, patient_id: str
+) -> None:
+    with pytest.raises(PermissionDenied):
+        record_consultation(storekeeper, ConsultationForm(patient_id, "Toux"))

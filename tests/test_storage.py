@@ -1,0 +1,147 @@
+"""The encrypted store: typed refusals, file modes, nothing readable in plain text."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from clinic_app.errors import (
+    ClinicAlreadyExists,
+    NewerSchema,
+    NoClinicDatabase,
+    NotAClinicDatabase,
+    WrongPassword,
+)
+from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.security.accounts import create_clinic, login
+from clinic_app.storage.keys import TEST_COST, KeySlots
+from clinic_app.storage.schema import SCHEMA_VERSION
+from clinic_app.storage.store import DB_FILE, SLOTS_FILE, open_store
+from tests.conftest import PASSWORDS
+
+
+def test_wrong_password_is_refused_with_a_typed_error(clinic_dir: Path) -> None:
+    with pytest.raises(WrongPassword) as caught:
+        login(clinic_dir, "nurse", "not-the-password")
+    assert "Wrong user name or password" in str(caught.value)
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(clinic_dir: Path) -> None:
+    with pytest.raises(WrongPassword):
+        login(clinic_dir, "nobody", PASSWORDS["nurse"])
+
+
+def test_user_name_is_not_case_sensitive(clinic_dir: Path) -> None:
+    session = login(clinic_dir, "  Nurse ", PASSWORDS["nurse"])
+    assert session.actor.username == "nurse"
+    session.close()
+
+
+def test_empty_folder_has_no_clinic(tmp_path: Path) -> None:
+    with pytest.raises(NoClinicDatabase):
+        login(tmp_path, "admin", "whatever-1")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"hello, this is a text file\n", b"SQLite format 3\x00" + b"\x00" * 4000],
+    ids=["empty", "text", "plain-sqlite-header"],
+)
+def test_a_file_that_is_not_a_clinic_database_is_refused(clinic_dir: Path, content: bytes) -> None:
+    (clinic_dir / DB_FILE).write_bytes(content)
+    with pytest.raises(NotAClinicDatabase):
+        login(clinic_dir, "nurse", PASSWORDS["nurse"])
+
+
+def test_a_truncated_database_is_refused(clinic_dir: Path) -> None:
+    path = clinic_dir / DB_FILE
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(NotAClinicDatabase):
+        login(clinic_dir, "nurse", PASSWORDS["nurse"])
+
+
+def test_a_plain_sqlite_database_is_not_a_clinic(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlcipher3.connect(str(path))
+    conn.execute("CREATE TABLE t (a)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotAClinicDatabase):
+        open_store(path, b"\x01" * 32)
+
+
+def test_damaged_key_slots_are_refused(clinic_dir: Path) -> None:
+    (clinic_dir / SLOTS_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(NotAClinicDatabase):
+        login(clinic_dir, "nurse", PASSWORDS["nurse"])
+
+
+def test_slots_of_another_clinic_do_not_open_this_one(tmp_path: Path, clinic_dir: Path) -> None:
+    other = tmp_path / "other"
+    create_clinic(
+        other, clinic_name="Autre", site_code="OTH", timezone="UTC",
+        admin_username="admin", admin_password=PASSWORDS["admin"],
+        admin_display_name="Other admin", cost=TEST_COST,
+    ).close()
+    (clinic_dir / SLOTS_FILE).write_bytes((other / SLOTS_FILE).read_bytes())
+    with pytest.raises((WrongPassword, NotAClinicDatabase)):
+        login(clinic_dir, "admin", PASSWORDS["admin"])
+
+
+def test_a_slot_moved_to_another_user_does_not_open(clinic_dir: Path) -> None:
+    slots = KeySlots.load(clinic_dir / SLOTS_FILE)
+    slots.slots["nurse"] = slots.slots["doctor"]
+    slots.save()
+    with pytest.raises(WrongPassword):
+        login(clinic_dir, "nurse", PASSWORDS["doctor"])
+
+
+def test_a_newer_schema_is_refused(clinic_dir: Path) -> None:
+    session = login(clinic_dir, "admin", PASSWORDS["admin"])
+    session.store.connection().execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    session.close()
+    with pytest.raises(NewerSchema):
+        login(clinic_dir, "admin", PASSWORDS["admin"])
+
+
+def test_creating_a_clinic_twice_changes_nothing(clinic_dir: Path) -> None:
+    before = (clinic_dir / DB_FILE).read_bytes()
+    with pytest.raises(ClinicAlreadyExists):
+        create_clinic(
+            clinic_dir, clinic_name="X", site_code="X", timezone="UTC",
+            admin_username="admin", admin_password="another-pass-1",
+            admin_display_name="X", cost=TEST_COST,
+        )
+    assert (clinic_dir / DB_FILE).read_bytes() == before
+
+
+def test_clinic_files_are_readable_by_their_owner_only(clinic_dir: Path) -> None:
+    session = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    register_patient(session, PatientForm("Zoé", "N'Guessan", "female"))
+    for path in clinic_dir.iterdir():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path.name} is mode {oct(mode)}"
+    session.close()
+
+
+def test_no_patient_name_in_plain_text_in_any_file(clinic_dir: Path) -> None:
+    session = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    register_patient(
+        session, PatientForm("Zoé", "Ouédraogo-Plaintextcheck", "female", national_id="CI99887766")
+    )
+    # Read the files while the WAL still holds the new page, and after a checkpoint.
+    needles = [b"Plaintextcheck", "Ouédraogo".encode(), b"CI99887766", b"plaintextcheck"]
+    for phase in ("wal", "checkpointed"):
+        for path in clinic_dir.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                for needle in needles:
+                    assert needle not in data, f"{needle!r} readable in {path.name} ({phase})"
+        session.store.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    session.close()
+    slots = json.loads((clinic_dir / SLOTS_FILE).read_text(encoding="utf-8"))
+    assert set(slots["slots"]) == {"admin", "nurse", "doctor", "store"}
