@@ -41,7 +41,6 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-data", help="create a demo clinic and print its accounts")
     demo.add_argument("--data-dir", type=Path, required=True, dest="demo_dir")
     demo.add_argument("--patients", type=int, default=50)
-    demo.add_argument("--quiet-accounts", action="store_true", help=argparse.SUPPRESS)
 
     enrol = commands.add_parser("enrol", help="enrol this clinic with the central service")
     enrol.add_argument("--data-dir", type=Path, required=True, dest="clinic_dir")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from central_process import CentralProcess
 
 from clinic_app.security.accounts import create_clinic, create_user, login
 from clinic_app.security.permissions import Role
@@ -90,3 +91,80 @@ def doctor(clinic_dir: Path) -> Iterator[Session]:
 @pytest.fixture
 def storekeeper(clinic_dir: Path) -> Iterator[Session]:
     yield from _session(clinic_dir, "store")
+
+
+# --- central server (sync tests) ------------------------------------------------------
+
+# Where the postgres-marked tests make (and drop) their own database.
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CLINIC_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped at the end."""
+    import secrets
+
+    import psycopg
+
+    try:
+        admin_conn = psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=2, autocommit=True)
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} ({type(exc).__name__})")
+    name = f"central_test_{os.getpid()}_{secrets.token_hex(4)}"
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    with admin_conn:
+        admin_conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{base}/{name}"
+        finally:
+            admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    scope="session",
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def central_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """Central's database: an SQLite file, then (marked ``postgres``) a PostgreSQL database."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('central-sqlite') / 'central.db'}"
+
+
+@pytest.fixture(scope="session")
+def central_server(
+    central_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CentralProcess]:
+    """One real central server per database, shared by the whole run, with one operator."""
+    from central_process import CHEAP_HASHER, OPERATOR
+
+    from central.db import create_tables, make_engine
+    from central.services import create_operator
+
+    engine = make_engine(central_database_url)
+    try:
+        create_tables(engine)
+        create_operator(engine, *OPERATOR, hasher=CHEAP_HASHER)
+    finally:
+        engine.dispose()
+    with CentralProcess(
+        tmp_path_factory.mktemp("central"), database_url=central_database_url
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def central(central_server: CentralProcess) -> Iterator[CentralProcess]:
+    """The shared central server; a test may stop and restart it (same port, same database).
+
+    Test clinics are copies of one template and share a clinic id: look records
+    up by their ids, not by site.
+    """
+    yield central_server
+    if not central_server.running:
+        central_server.start()  # a test that stopped it and failed must not break the next

@@ -145,3 +145,23 @@ def test_no_patient_name_in_plain_text_in_any_file(clinic_dir: Path) -> None:
     session.close()
     slots = json.loads((clinic_dir / SLOTS_FILE).read_text(encoding="utf-8"))
     assert set(slots["slots"]) == {"admin", "nurse", "doctor", "store"}
+
+
+def test_a_failing_service_inside_a_grouped_transaction_undoes_only_its_part(
+    clinic_dir: Path,
+) -> None:
+    from clinic_app.errors import InvalidInput
+    from clinic_app.records.patients import search_patients
+
+    session = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    with session.transaction():
+        register_patient(session, PatientForm("Awa", "Koné", "female"))
+        with pytest.raises(InvalidInput):
+            register_patient(session, PatientForm("", "Koné", "female"))
+        register_patient(session, PatientForm("Zoé", "N'Guessan", "female"))
+    assert {p.full_name for p in search_patients(session, "")} == {"Awa Koné", "Zoé N'Guessan"}
+    with pytest.raises(RuntimeError), session.transaction():
+        register_patient(session, PatientForm("Ali", "Traoré", "male"))
+        raise RuntimeError("power cut")
+    assert len(search_patients(session, "")) == 2
+    session.close()

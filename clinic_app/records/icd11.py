@@ -41,7 +41,7 @@ class Icd11Code:
 
 def _rows(handle: io.TextIOBase) -> Iterator[tuple[str, str, str, int, str, str]]:
     reader = csv.DictReader(handle, delimiter="\t")
-    if not reader.fieldnames or not _REQUIRED_COLUMNS <= set(reader.fieldnames):
+    if not reader.fieldnames or not set(reader.fieldnames) >= _REQUIRED_COLUMNS:
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors",
@@ -115,7 +115,7 @@ def import_icd11_tsv(session: Session, path: Path) -> int:
     try:
         with opener(path, "rt", encoding="utf-8", newline="") as handle, \
                 session.transaction() as tx:
-            count = _replace_codes(tx, _rows(handle))  # type: ignore[arg-type]
+            count = _replace_codes(tx, _rows(handle))
             if count == 0:
                 raise InvalidInput(
                     QT_TRANSLATE_NOOP("errors", "The file holds no ICD-11 codes."), field="file"

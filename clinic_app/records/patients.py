@@ -106,7 +106,9 @@ def _validate(session: Session, form: PatientForm) -> PatientForm:
     today = local_date(utc_now(), session.zone)
     if form.birth_date is not None and not date(1890, 1, 1) <= form.birth_date <= today:
         raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The date of birth cannot be in the future or before 1890."),
+            QT_TRANSLATE_NOOP(
+                "errors", "The date of birth cannot be in the future or before 1890."
+            ),
             field="birth_date",
         )
     national_id = "".join(form.national_id.split()).upper()
@@ -130,8 +132,9 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
     session.require(Action.REGISTER_PATIENT)
     form = _validate(session, form)
     now = to_iso(utc_now())
+    patient_id = new_id()
     row = {
-        "id": new_id(),
+        "id": patient_id,
         "site_id": session.site_id,
         "given_name": form.given_name,
         "family_name": form.family_name,
@@ -151,9 +154,9 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
             if existing is not None:
                 raise DuplicatePatient(existing["id"])
         tx.insert("patients", row, sync_kind="patient")
-        session.audit(tx, "register_patient", object_kind="patient", object_id=row["id"],
-                      patient_id=row["id"])
-    return Patient.from_row(row)  # type: ignore[arg-type]
+        session.audit(tx, "register_patient", object_kind="patient", object_id=patient_id,
+                      patient_id=patient_id)
+    return Patient.from_row(row)
 
 
 def search_patients(session: Session, query: str, *, limit: int = 100) -> list[Patient]:

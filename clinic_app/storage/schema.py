@@ -49,6 +49,7 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX patients_national_id ON patients (national_id)
         WHERE national_id IS NOT NULL;
     CREATE INDEX patients_family_name ON patients (family_name);
+    CREATE INDEX patients_created ON patients (created_at);  -- the empty search box
 
     CREATE TABLE allergies (
         id          TEXT PRIMARY KEY,

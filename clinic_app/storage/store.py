@@ -17,13 +17,14 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlcipher3
 
@@ -34,7 +35,7 @@ from clinic_app.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 DB_FILE = "clinic.db"
 SLOTS_FILE = "keyslots.json"
 
-Row = sqlcipher3.Row
+Row: TypeAlias = Any  # a sqlcipher3.Row: columns by name (sqlcipher3 ships no types)
 DatabaseError = sqlcipher3.DatabaseError
 IntegrityError = sqlcipher3.IntegrityError
 
@@ -117,7 +118,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
+        """A unit of work; inside another one on this thread, a savepoint that joins it.
+
+        Nesting lets a caller group many service calls in one commit (bulk
+        imports, demo data) while each service still rolls back its own part
+        on error.
+        """
         conn = self.connection()
+        if conn.in_transaction:
+            depth = getattr(self._local, "depth", 0) + 1
+            self._local.depth = depth
+            name = f"unit_{depth}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield Tx(conn)
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._local.depth -= 1
+            conn.execute(f"RELEASE {name}")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield Tx(conn)
@@ -140,10 +162,8 @@ class Store:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
-                    conn.close()
-                except sqlcipher3.ProgrammingError:
-                    pass  # made in another thread that is already gone
+                with contextlib.suppress(sqlcipher3.ProgrammingError):
+                    conn.close()  # may belong to a thread that is already gone
             self._all.clear()
         self._local = threading.local()
 

@@ -1,0 +1,139 @@
+"""Central's tables and engine.
+
+One SQLAlchemy ``MetaData``; :func:`create_tables` is the one place tables are
+made (Alembic migrations replace it in a later issue). SQLite is the embedded
+default: every write transaction there starts with ``BEGIN IMMEDIATE`` so two
+pushes never both read the change counter and then collide on the upgrade to a
+write lock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Connection
+
+metadata = MetaData()
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("clinic_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("site_code", String(32), nullable=False),
+    # The clinic's Ed25519 public key (base64): checks its signed documents.
+    Column("public_key", String(128), nullable=False),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    # sha256 hex of the device token: a copy of this table grants nothing.
+    Column("token_hash", String(64), primary_key=True),
+    Column("site_id", String(64), ForeignKey("sites.clinic_id"), nullable=False, index=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+operators = Table(
+    "operators",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(256), nullable=False),  # Argon2id
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("kind", String(40), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    # NULL for master data (visible to every clinic); otherwise the clinic that owns it.
+    Column("site_id", String(64), ForeignKey("sites.clinic_id"), nullable=True),
+    Column("payload", Text, nullable=False),  # canonical JSON (sorted keys, compact)
+    Column("change_seq", BigInteger, nullable=False, unique=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+Index("records_site_seq", records.c.site_id, records.c.change_seq)
+
+push_batches = Table(
+    "push_batches",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("site_id", String(64), ForeignKey("sites.clinic_id"), nullable=False),
+    Column("acked_seq", BigInteger, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per global sequence; taking it FOR UPDATE serialises writers (see services).
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+CHANGE_COUNTER = "change_seq"
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for ``database_url``; SQLite gets WAL, a busy timeout and immediate writes.
+
+    ``hide_parameters``: a database error must never print a record's values
+    (patient data) into the server log.
+    """
+    if database_url.startswith("sqlite"):
+        engine = create_engine(
+            database_url,
+            connect_args={"timeout": 15, "check_same_thread": False},
+            hide_parameters=True,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("writes", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def create_tables(engine: Engine) -> None:
+    """Create every table that is missing and the change counter row (idempotent)."""
+    metadata.create_all(engine)
+    with engine.connect().execution_options(writes=True) as conn, conn.begin():
+        exists = conn.execute(
+            counters.select().where(counters.c.name == CHANGE_COUNTER)
+        ).first()
+        if exists is None:
+            conn.execute(counters.insert().values(name=CHANGE_COUNTER, value=0))

@@ -1,0 +1,369 @@
+"""Enrolling the clinic with central, and one sync: push the outbox, then pull.
+
+Rules this module keeps:
+
+* Push: the outbox goes out oldest first, in batches small enough for a 2G
+  link (``PUSH_MAX_CHANGES`` changes, about ``PUSH_MAX_BYTES`` of JSON). Each
+  batch's id is derived from the clinic and the batch's content, so a batch
+  re-sent after a lost answer is recognised by central and applied once. The
+  rows of a batch leave the outbox in one transaction, only after central's
+  acknowledgement: a failure in batch k keeps batches before k acknowledged
+  and loses nothing.
+* Pull: each page of central's changes is applied and the cursor advanced in
+  the same transaction, so a page is either fully in or not at all.
+* Only one sync per clinic database runs at a time in this process; a second
+  call raises ``SyncAlreadyRunning`` at once.
+* Network calls happen outside database transactions: the window keeps
+  writing while a batch is on the wire.
+* The outcome (last success, last error) is kept in ``sync_state`` so the
+  status survives a restart. The device token stays inside the encrypted
+  database and is never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from clinic_app.clock import from_iso, to_iso, utc_now
+from clinic_app.errors import ClinicError, InvalidInput
+from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.security.permissions import Action
+from clinic_app.session import Session
+from clinic_app.storage.store import Store, Tx
+from clinic_app.sync.client import DEFAULT_TIMEOUT, CentralClient
+from clinic_app.sync.errors import (
+    EnrolmentRefused,
+    NotEnrolled,
+    ServerAnswerInvalid,
+    SyncAlreadyRunning,
+)
+from clinic_app.sync.kinds import apply_remote_change
+from clinic_app.sync.status import SyncMonitor
+
+log = logging.getLogger(__name__)
+
+PUSH_MAX_CHANGES = 200
+PUSH_MAX_BYTES = 64 * 1024  # uncompressed JSON; gzip brings it to tens of KB or less
+PULL_PAGE_SIZE = 500
+
+# sync_state keys
+SERVER_URL = "server_url"
+DEVICE_TOKEN = "device_token"
+ENROLLED_AT = "enrolled_at"
+PULL_CURSOR = "pull_cursor"
+LAST_SUCCESS = "last_success_at"
+LAST_ATTEMPT = "last_attempt_at"
+LAST_ERROR = "last_error"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    server_url: str
+    clinic_id: str
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync did: changes sent and received, and what is still waiting."""
+
+    pushed: int
+    batches: int
+    pulled: int
+    applied: int
+    pending: int
+    finished_at: datetime
+
+
+# --- sync_state ---------------------------------------------------------------------
+
+
+def read_sync_state(store: Store) -> dict[str, str]:
+    rows: list[Any] = store.all("SELECT key, value FROM sync_state")
+    return {row["key"]: row["value"] for row in rows}
+
+
+def _set_state(tx: Tx, key: str, value: str) -> None:
+    tx.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def _clear_state(tx: Tx, key: str) -> None:
+    tx.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+
+
+def is_enrolled(store: Store) -> bool:
+    row = store.one("SELECT value FROM sync_state WHERE key = ?", (DEVICE_TOKEN,))
+    return row is not None and bool(row["value"])
+
+
+def pending_changes(store: Store) -> int:
+    row = store.one("SELECT count(*) AS n FROM outbox")
+    return int(row["n"]) if row is not None else 0
+
+
+def last_success(store: Store) -> datetime | None:
+    row = store.one("SELECT value FROM sync_state WHERE key = ?", (LAST_SUCCESS,))
+    return from_iso(row["value"]) if row is not None else None
+
+
+# --- enrolment ------------------------------------------------------------------------
+
+
+def check_server_url(server_url: str) -> str:
+    url = server_url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url) < len("http://x"):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "The central server address starts with https:// (or http://)."
+            ),
+            field="server_url",
+        )
+    return url
+
+
+def enrol_clinic(
+    session: Session,
+    server_url: str,
+    username: str,
+    password: str,
+    *,
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+) -> Enrolment:
+    """Enrol this clinic with central using a central operator's credentials.
+
+    Sends the clinic's id, name, site code and signing public key; keeps the
+    device token central returns, inside the encrypted database. Moving to
+    another central server starts the pull cursor again from zero.
+    """
+    session.require(Action.ENROL_CLINIC)
+    url = check_server_url(server_url)
+    store = session.store
+    clinic_id = session.site_id
+    try:
+        with CentralClient(url, timeout=timeout) as client:
+            token = client.enrol(
+                username=username,
+                password=password,
+                clinic_id=clinic_id,
+                clinic_name=store.setting("clinic_name") or "",
+                site_code=store.setting("site_code") or "",
+                public_key=store.setting("signing_public_key") or "",
+            )
+    except EnrolmentRefused:
+        with session.transaction() as tx:
+            session.audit(tx, "enrol_clinic", object_kind="clinic", object_id=clinic_id,
+                          outcome="refused")
+        raise
+    now = utc_now()
+    with session.transaction() as tx:
+        previous = tx.one("SELECT value FROM sync_state WHERE key = ?", (SERVER_URL,))
+        if previous is None or previous["value"] != url:
+            _set_state(tx, PULL_CURSOR, "0")
+        _set_state(tx, SERVER_URL, url)
+        _set_state(tx, DEVICE_TOKEN, token)
+        _set_state(tx, ENROLLED_AT, to_iso(now))
+        _clear_state(tx, LAST_ERROR)
+        session.audit(tx, "enrol_clinic", object_kind="clinic", object_id=clinic_id)
+    log.info("clinic enrolled with central")
+    return Enrolment(url, clinic_id, now)
+
+
+# --- one sync ----------------------------------------------------------------------------
+
+_locks_guard = threading.Lock()
+_locks: dict[str, threading.Lock] = {}
+
+
+def _sync_lock(store: Store) -> threading.Lock:
+    key = str(store.path.resolve())
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def sync_now(
+    session: Session,
+    progress: Progress | None = None,
+    *,
+    monitor: SyncMonitor | None = None,
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    max_batch_changes: int = PUSH_MAX_CHANGES,
+    max_batch_bytes: int = PUSH_MAX_BYTES,
+    pull_page_size: int = PULL_PAGE_SIZE,
+) -> SyncReport:
+    """Push the whole outbox, then pull central's changes; raise a ``SyncError`` on failure.
+
+    Runs on a worker thread (never the GUI thread); ``progress(done, total)``
+    and the ``monitor`` are called from that thread.
+    """
+    session.require(Action.SYNC)
+    lock = _sync_lock(session.store)
+    if not lock.acquire(blocking=False):
+        raise SyncAlreadyRunning()
+    try:
+        return _sync_locked(
+            session, progress, monitor, timeout, max_batch_changes, max_batch_bytes,
+            pull_page_size,
+        )
+    finally:
+        lock.release()
+
+
+def _sync_locked(
+    session: Session,
+    progress: Progress | None,
+    monitor: SyncMonitor | None,
+    timeout: tuple[float, float],
+    max_batch_changes: int,
+    max_batch_bytes: int,
+    pull_page_size: int,
+) -> SyncReport:
+    store = session.store
+    state = read_sync_state(store)
+    token = state.get(DEVICE_TOKEN)
+    url = state.get(SERVER_URL)
+    if not token or not url:
+        raise NotEnrolled()
+    total = pending_changes(store)
+
+    def report_progress(done: int, total: int) -> None:
+        if monitor is not None:
+            monitor.progress(done, total)
+        if progress is not None:
+            progress(done, total)
+
+    if monitor is not None:
+        monitor.started(total)
+    try:
+        with CentralClient(url, token, timeout=timeout) as client:
+            pushed, batches = _push_outbox(
+                store, client, session.site_id, total, max_batch_changes, max_batch_bytes,
+                report_progress,
+            )
+            pulled, applied = _pull_changes(store, client, pull_page_size, pushed,
+                                            report_progress)
+    except BaseException as exc:
+        _record_failure(store, exc)
+        if monitor is not None:
+            monitor.failed(exc)
+        raise
+    finished = utc_now()
+    with store.transaction() as tx:
+        _set_state(tx, LAST_SUCCESS, to_iso(finished))
+        _set_state(tx, LAST_ATTEMPT, to_iso(finished))
+        _clear_state(tx, LAST_ERROR)
+    report = SyncReport(pushed, batches, pulled, applied, pending_changes(store), finished)
+    if monitor is not None:
+        monitor.succeeded(report)
+    log.info("sync done: %d pushed in %d batches, %d pulled, %d waiting",
+             report.pushed, report.batches, report.pulled, report.pending)
+    return report
+
+
+def _record_failure(store: Store, exc: BaseException) -> None:
+    """Keep the reason (class and message template, never record content) for the status."""
+    if isinstance(exc, ClinicError):
+        reason = {"error": type(exc).__name__, "template": exc.message.template,
+                  "params": {k: str(v) for k, v in exc.message.params.items()}}
+    else:
+        reason = {"error": type(exc).__name__, "template": "", "params": {}}
+    log.warning("sync failed: %s", type(exc).__name__)
+    try:
+        with store.transaction() as tx:
+            _set_state(tx, LAST_ERROR, json.dumps(reason, sort_keys=True))
+            _set_state(tx, LAST_ATTEMPT, to_iso(utc_now()))
+    except Exception:  # the failure itself is what matters; its note is best effort
+        log.exception("could not record the sync failure")
+
+
+def batch_id_for(site_id: str, changes: list[dict[str, Any]]) -> str:
+    """The same batch content from the same clinic always gets the same id.
+
+    A batch re-sent after a lost answer is then known to central; a different
+    batch (even one reusing outbox numbers after a restore) never is.
+    """
+    digest = hashlib.sha256(
+        json.dumps(changes, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"clinic-app:push-batch:{site_id}:{digest}"))
+
+
+def _next_batch(store: Store, max_changes: int, max_bytes: int) -> list[dict[str, Any]]:
+    rows: list[Any] = store.all(
+        "SELECT seq, kind, record_id, payload FROM outbox ORDER BY seq LIMIT ?", (max_changes,)
+    )
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        weight = len(row["payload"]) + 80  # the envelope around the payload
+        if batch and size + weight > max_bytes:
+            break
+        batch.append({"seq": int(row["seq"]), "kind": row["kind"], "id": row["record_id"],
+                      "payload": json.loads(row["payload"])})
+        size += weight
+    return batch
+
+
+def _push_outbox(
+    store: Store,
+    client: CentralClient,
+    site_id: str,
+    total: int,
+    max_changes: int,
+    max_bytes: int,
+    progress: Progress,
+) -> tuple[int, int]:
+    pushed = batches = 0
+    progress(0, total)
+    while True:
+        batch = _next_batch(store, max_changes, max_bytes)
+        if not batch:
+            return pushed, batches
+        first, last = batch[0]["seq"], batch[-1]["seq"]
+        acked = client.push(batch_id_for(site_id, batch), batch)
+        if acked < first:
+            raise ServerAnswerInvalid(detail="push not acknowledged")
+        upto = min(acked, last)
+        with store.transaction() as tx:
+            # Outbox numbers only grow, so the batch is exactly the rows first..last.
+            cursor = tx.execute("DELETE FROM outbox WHERE seq BETWEEN ? AND ?", (first, upto))
+            pushed += int(cursor.rowcount or 0)
+        batches += 1
+        progress(pushed, max(total, pushed))
+
+
+def _pull_changes(
+    store: Store, client: CentralClient, page_size: int, pushed: int, progress: Progress
+) -> tuple[int, int]:
+    pulled = applied = 0
+    while True:
+        row = store.one("SELECT value FROM sync_state WHERE key = ?", (PULL_CURSOR,))
+        page = client.pull(int(row["value"]) if row is not None else 0, page_size)
+        with store.transaction() as tx:
+            # Re-read inside the transaction: another process may have moved it meanwhile.
+            row = tx.one("SELECT value FROM sync_state WHERE key = ?", (PULL_CURSOR,))
+            current = int(row["value"]) if row is not None else 0
+            for change in page.changes:
+                if change.seq > current and apply_remote_change(tx, change.kind, change.payload):
+                    applied += 1
+            _set_state(tx, PULL_CURSOR, str(max(current, page.last_seq)))
+        pulled += len(page.changes)
+        expected = pushed + pulled + (page_size if page.more else 0)
+        progress(pushed + pulled, expected)
+        if not page.more:
+            return pulled, applied
+        if not page.changes:
+            raise ServerAnswerInvalid(detail="pull promised more but sent nothing")

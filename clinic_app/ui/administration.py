@@ -1,0 +1,204 @@
+"""Administration: users, the clinic's settings, enrolment with central."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError
+from clinic_app.records.icd11 import ATTRIBUTION, import_icd11_tsv
+from clinic_app.security.accounts import create_user
+from clinic_app.security.permissions import Action, Role
+from clinic_app.ui.desk import Desk, unexpected_unless_clinic_error
+from clinic_app.ui.forms import ErrorLabel, FieldErrors, caption
+from clinic_app.ui.i18n import tr_error
+from clinic_app.ui.login import primary
+
+
+def role_label(role: Role) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return {
+        Role.NURSE: QCoreApplication.translate("roles", "Nurse"),
+        Role.DOCTOR: QCoreApplication.translate("roles", "Doctor"),
+        Role.STOREKEEPER: QCoreApplication.translate("roles", "Storekeeper"),
+        Role.ADMIN: QCoreApplication.translate("roles", "Clinic admin"),
+    }[role]
+
+
+class NewUserForm(QGroupBox):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("New user"), parent)
+        self.desk = desk
+        self.username = QLineEdit()
+        self.display_name = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.roles = {role: QCheckBox(role_label(role)) for role in Role}
+        roles_row = QHBoxLayout()
+        for box in self.roles.values():
+            roles_row.addWidget(box)
+        roles_row.addStretch()
+        roles_widget = QWidget()
+        roles_widget.setLayout(roles_row)
+        self.error = ErrorLabel()
+        self.done = caption("", "okLabel")
+        self.errors = FieldErrors(self.error, {"username": self.username,
+                                               "display_name": self.display_name,
+                                               "password": self.password,
+                                               "roles": roles_widget})
+        self.create_button = primary(QPushButton(self.tr("Create the user")))
+        self.create_button.clicked.connect(self.try_create)
+        form = QFormLayout(self)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Full name"), self.display_name)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Roles"), roles_widget)
+        form.addRow("", self.error)
+        form.addRow(self.done, self.create_button)
+
+    def try_create(self) -> None:
+        self.done.clear()
+        roles = {role for role, box in self.roles.items() if box.isChecked()}
+        try:
+            create_user(self.desk.session, username=self.username.text(),
+                        display_name=self.display_name.text(), roles=roles,
+                        password=self.password.text())
+        except ClinicError as error:
+            self.errors.show(error)
+            return
+        self.errors.clear()
+        self.done.setText(self.tr("User {name} created.").format(name=self.username.text()))
+        for widget in (self.username, self.display_name, self.password):
+            widget.clear()
+        for box in self.roles.values():
+            box.setChecked(False)
+        self.desk.announce("user")
+
+
+class EnrolmentForm(QGroupBox):
+    """Enrol once with central's operator credentials; central returns a device token."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Enrol with central"), parent)
+        self.desk = desk
+        self.server_url = QLineEdit()
+        self.server_url.setPlaceholderText("https://central.example.org")
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = ErrorLabel()
+        self.done = caption("", "okLabel")
+        self.errors = FieldErrors(self.error, {"server_url": self.server_url,
+                                               "url": self.server_url,
+                                               "username": self.username,
+                                               "password": self.password})
+        self.enrol = primary(QPushButton(self.tr("Enrol the clinic")))
+        self.enrol.clicked.connect(self.try_enrol)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Server address"), self.server_url)
+        form.addRow(self.tr("Central user name"), self.username)
+        form.addRow(self.tr("Central password"), self.password)
+        form.addRow("", self.error)
+        form.addRow(self.done, self.enrol)
+
+    def try_enrol(self) -> None:
+        from clinic_app.sync.service import enrol_clinic
+
+        self.errors.clear()
+        self.done.clear()
+        self.enrol.setEnabled(False)
+        self.enrol.setText(self.tr("Contacting central…"))
+        session = self.desk.session
+        url, user, password = self.server_url.text(), self.username.text(), self.password.text()
+        self.desk.tasks.run(lambda: enrol_clinic(session, url, user, password),
+                            self._enrolled, self._refused, owner=self)
+
+    def _finish(self) -> None:
+        self.enrol.setEnabled(True)
+        self.enrol.setText(self.tr("Enrol the clinic"))
+
+    def _enrolled(self, _: object) -> None:
+        self._finish()
+        self.password.clear()
+        self.done.setText(self.tr("The clinic is enrolled. Sync starts by itself."))
+        self.desk.announce("enrolment")
+
+    def _refused(self, error: BaseException) -> None:
+        self._finish()
+        if unexpected_unless_clinic_error(error):
+            self.errors.show(error)  # type: ignore[arg-type]
+
+
+class ClinicSettings(QGroupBox):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Clinic"), parent)
+        self.desk = desk
+        store = desk.session.store
+        form = QFormLayout(self)
+        form.addRow(self.tr("Name"), QLabel(desk.session.clinic_name))
+        form.addRow(self.tr("Site code"), QLabel(store.setting("site_code") or ""))
+        form.addRow(self.tr("Time zone"), QLabel(store.setting("timezone") or ""))
+        self.icd_status = ErrorLabel()
+        self.import_icd = QPushButton(self.tr("Import a WHO ICD-11 file…"))
+        self.import_icd.clicked.connect(self.choose_icd_file)
+        self.import_icd.setVisible(desk.may(Action.MANAGE_SETTINGS))
+        form.addRow(self.tr("Diagnosis codes"), QLabel(ATTRIBUTION))
+        form.addRow(self.icd_status, self.import_icd)
+
+    def choose_icd_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("WHO ICD-11 tabulation"), "",
+            self.tr("ICD-11 tabulation (*.tsv *.tsv.gz *.txt)"))
+        if not name:
+            return
+        self.import_icd.setEnabled(False)
+        session, path = self.desk.session, Path(name)
+
+        def imported(count: object) -> None:
+            self.import_icd.setEnabled(True)
+            self.icd_status.setObjectName("okLabel")
+            self.icd_status.show_text(self.tr("%n code(s) imported.", "", int(str(count))))
+
+        def refused(error: BaseException) -> None:
+            self.import_icd.setEnabled(True)
+            if unexpected_unless_clinic_error(error):
+                self.icd_status.setObjectName("errorLabel")
+                self.icd_status.show_text(tr_error(error))  # type: ignore[arg-type]
+
+        self.desk.tasks.run(lambda: import_icd11_tsv(session, path), imported, refused,
+                            owner=self)
+
+
+class AdministrationPage(QScrollArea):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addWidget(caption(self.tr("Administration"), "pageTitle"))
+        if desk.may(Action.MANAGE_USERS):
+            self.new_user = NewUserForm(desk)
+            layout.addWidget(self.new_user)
+        self.clinic = ClinicSettings(desk)
+        layout.addWidget(self.clinic)
+        if desk.may(Action.ENROL_CLINIC):
+            self.enrolment = EnrolmentForm(desk)
+            layout.addWidget(self.enrolment)
+        layout.addStretch()
+        self.setWidget(body)

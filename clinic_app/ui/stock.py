@@ -1,0 +1,328 @@
+"""The Stock page: receive by scanning, stock on hand, dispense prescriptions.
+
+A keyboard-wedge scanner types the code fast and ends with Enter: the scan
+field has the focus, Enter reads the scan, the quantity box takes the focus,
+Enter again receives, and the focus returns to the scan field for the next box.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError
+from clinic_app.inventory.catalogue import find_by_gtin
+from clinic_app.inventory.scanning import ScanResult, parse_scan
+from clinic_app.inventory.stock import (
+    Dispensed,
+    ReceiptLine,
+    dispense_prescription,
+    receive_stock,
+    stock_on_hand,
+)
+from clinic_app.records.prescriptions import list_prescriptions
+from clinic_app.security.permissions import Action
+from clinic_app.ui.desk import Change, Desk
+from clinic_app.ui.display import format_date
+from clinic_app.ui.forms import ErrorLabel, FieldErrors, caption
+from clinic_app.ui.i18n import tr_error, tr_message
+from clinic_app.ui.login import primary
+from clinic_app.ui.theme import DANGER
+
+EXPIRED_BACKGROUND = QColor("#fee4e2")
+LOW_BACKGROUND = QColor("#fef0c7")
+
+
+def _read_only_table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+    table.verticalHeader().setDefaultSectionSize(30)
+    return table
+
+
+class Reception(QGroupBox):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Receive a delivery"), parent)
+        self.desk = desk
+        self.scan: ScanResult | None = None
+        self.scan_field = QLineEdit()
+        self.scan_field.setObjectName("scanField")
+        self.scan_field.setPlaceholderText(self.tr("Scan the barcode on the box"))
+        self.scan_field.setMinimumHeight(38)
+        self.scan_field.returnPressed.connect(self.read_scan)
+        self.gtin = QLabel("—")
+        self.gtin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.product = QLabel("—")
+        self.product.setWordWrap(True)
+        self.lot = QLineEdit()
+        self.expiry = QDateEdit()
+        self.expiry.setDisplayFormat("dd/MM/yyyy")
+        self.expiry.setCalendarPopup(True)
+        self.expiry_known = QCheckBox(self.tr("Printed on the box"))
+        self.expiry_known.setChecked(True)
+        self.expiry_known.toggled.connect(self.expiry.setEnabled)
+        self.quantity = QSpinBox()
+        self.quantity.setRange(1, 100_000)
+        self.quantity.lineEdit().returnPressed.connect(self.try_receive)
+        self.problems = caption("", "warningLabel")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
+        self.error = ErrorLabel()
+        self.done = caption("", "okLabel")
+        self.errors = FieldErrors(self.error, {"scan": self.scan_field, "gtin": self.scan_field,
+                                               "lot": self.lot, "expiry": self.expiry,
+                                               "quantity": self.quantity})
+        self.receive = primary(QPushButton(self.tr("Receive")))
+        self.receive.clicked.connect(self.try_receive)
+        self.receive.setEnabled(False)
+        expiry_row = QHBoxLayout()
+        expiry_row.addWidget(self.expiry, 1)
+        expiry_row.addWidget(self.expiry_known)
+        form = QFormLayout()
+        form.addRow(self.tr("GTIN"), self.gtin)
+        form.addRow(self.tr("Product"), self.product)
+        form.addRow(self.tr("Lot"), self.lot)
+        form.addRow(self.tr("Expiry"), expiry_row)
+        form.addRow(self.tr("Quantity"), self.quantity)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done, 1)
+        buttons.addWidget(self.receive)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scan_field)
+        layout.addWidget(self.error)
+        layout.addWidget(self.problems)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+
+    def read_scan(self) -> None:
+        raw = self.scan_field.text()
+        self.done.clear()
+        self.errors.clear()
+        self.problems.hide()
+        try:
+            scan = parse_scan(raw, today=self.desk.today())
+        except ClinicError as error:
+            self.scan = None
+            self.receive.setEnabled(False)
+            self.gtin.setText("—")
+            self.product.setText("—")
+            self.errors.show(error)
+            self.scan_field.setFocus()
+            self.scan_field.selectAll()
+            return
+        self.show_scan(scan)
+
+    def show_scan(self, scan: ScanResult) -> None:
+        self.scan = scan
+        self.gtin.setText(scan.gtin)
+        item = find_by_gtin(self.desk.session, scan.gtin)
+        if item is not None:
+            self.product.setText(item.label)
+            self.product.setStyleSheet("")
+        else:
+            self.product.setText(self.tr("Not in the catalogue: ask central to add it, "
+                                         "or check the box."))
+            self.product.setStyleSheet(f"color: {DANGER}; font-weight: 600;")
+        self.lot.setText(scan.lot or "")
+        self.expiry_known.setChecked(scan.expiry is not None)
+        if scan.expiry is not None:
+            self.expiry.setDate(QDate(scan.expiry.year, scan.expiry.month, scan.expiry.day))
+        if scan.problems:
+            self.problems.setText("\n".join("• " + tr_message(p) for p in scan.problems))
+            self.problems.show()
+        self.receive.setEnabled(True)
+        # A lot or expiry the code did not carry must be typed from the box.
+        if not scan.lot:
+            self.lot.setFocus()
+        else:
+            self.quantity.setFocus()
+            self.quantity.selectAll()
+
+    def try_receive(self) -> None:
+        if self.scan is None:
+            self.scan_field.setFocus()
+            return
+        expiry = self.expiry.date().toPython() if self.expiry_known.isChecked() else None
+        assert expiry is None or isinstance(expiry, date)
+        line = ReceiptLine(self.scan.gtin, self.lot.text().strip(), expiry,
+                           self.quantity.value())
+        try:
+            receive_stock(self.desk.session, line)
+        except ClinicError as error:
+            self.errors.show(error)
+            return
+        self.errors.clear()
+        self.done.setText(self.tr("Received: {quantity} × {product}, lot {lot}.").format(
+            quantity=line.quantity, product=self.product.text(), lot=line.lot))
+        self.scan = None
+        self.receive.setEnabled(False)
+        self.scan_field.clear()
+        self.lot.clear()
+        self.quantity.setValue(1)
+        self.problems.hide()
+        self.scan_field.setFocus()
+        self.desk.announce("stock")
+
+
+class Dispensary(QGroupBox):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Dispense a prescription"), parent)
+        self.desk = desk
+        self.table = _read_only_table([self.tr("Drugs"), self.tr("Number"), self.tr("Date")])
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _: self.try_dispense())
+        self.error = ErrorLabel()
+        self.done = caption("", "okLabel")
+        self.done.setWordWrap(True)
+        self.dispense = primary(QPushButton(self.tr("Dispense")))
+        self.dispense.clicked.connect(self.try_dispense)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done, 1)
+        buttons.addWidget(self.dispense)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        prescriptions = list_prescriptions(self.desk.session)
+        self.table.setRowCount(0)
+        for prescription in prescriptions:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            drugs = ", ".join(item.drug_name for item in prescription.items)
+            issued = prescription.issued_at.astimezone(self.desk.session.zone)
+            cells = (drugs, prescription.number, issued.strftime("%d/%m/%Y %H:%M"))
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, prescription.id)
+                self.table.setItem(row, column, cell)
+
+    def try_dispense(self) -> None:
+        row = self.table.currentRow()
+        cell = self.table.item(row, 0) if row >= 0 else None
+        if cell is None:
+            self.error.show_text(self.tr("Choose a prescription in the list."))
+            return
+        try:
+            dispensed = dispense_prescription(self.desk.session,
+                                              str(cell.data(Qt.ItemDataRole.UserRole)))
+        except ClinicError as error:
+            self.done.clear()
+            self.error.show_text(tr_error(error))
+            return
+        self.error.show_text("")
+        self.done.setText(self.tr("Dispensed: {lines}.").format(
+            lines="; ".join(_dispensed_text(d) for d in dispensed)))
+        self.desk.announce("stock")
+
+
+def _dispensed_text(dispensed: Dispensed) -> str:
+    return f"{dispensed.quantity} × {dispensed.drug_name} ({dispensed.lot})"
+
+
+class StockOnHand(QWidget):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.table = _read_only_table([self.tr("Product"), self.tr("Lot"), self.tr("Expiry"),
+                                       self.tr("Quantity"), self.tr("Reorder level")])
+        self.legend = caption(self.tr("Red: expired — do not dispense.  Yellow: below the "
+                                     "reorder level."), "muted")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(caption(self.tr("Stock on hand"), "sectionTitle"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
+        self.reload()
+
+    def reload(self) -> None:
+        lines = stock_on_hand(self.desk.session)
+        self.table.setRowCount(0)
+        for line in lines:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            cells = (line.item.label, line.lot, format_date(line.expiry), str(line.quantity),
+                     str(line.item.reorder_level or ""))
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if column in (3, 4):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if line.expired:
+                    cell.setBackground(QBrush(EXPIRED_BACKGROUND))
+                    cell.setForeground(QBrush(QColor(DANGER)))
+                    cell.setToolTip(self.tr("Expired: do not dispense."))
+                elif line.below_reorder:
+                    cell.setBackground(QBrush(LOW_BACKGROUND))
+                    cell.setToolTip(self.tr("Below the reorder level."))
+                self.table.setItem(row, column, cell)
+
+
+class StockPage(QWidget):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(12)
+        layout.addWidget(caption(self.tr("Stock"), "pageTitle"))
+        top = QHBoxLayout()
+        self.reception: Reception | None = None
+        self.dispensary: Dispensary | None = None
+        if desk.may(Action.RECEIVE_STOCK):
+            self.reception = Reception(desk)
+            top.addWidget(self.reception, 1)
+        if desk.may(Action.DISPENSE):
+            self.dispensary = Dispensary(desk)
+            top.addWidget(self.dispensary, 1)
+        if top.count():
+            layout.addLayout(top)
+        self.on_hand = StockOnHand(desk)
+        layout.addWidget(self.on_hand, 1)
+        desk.data_changed.connect(self._on_change)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.reception is not None:
+            self.reception.scan_field.setFocus()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("stock", "sync"):
+            self.on_hand.reload()
+        if self.dispensary is not None and change.kind in ("prescription", "sync", "stock"):
+            self.dispensary.reload()

@@ -1,0 +1,211 @@
+"""The link drops, the server talks nonsense, the token is revoked: nothing is ever lost."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from central_process import CentralProcess
+from sync_helpers import (
+    FAST,
+    central_change_count,
+    central_copies,
+    clinic_records,
+    enrol,
+    nurse_sees_patients,
+    outbox_count,
+)
+
+from central.services import revoke_site
+from clinic_app.session import Session
+from clinic_app.sync.errors import (
+    ServerAnswerInvalid,
+    ServerUnreachable,
+    SyncAlreadyRunning,
+    TokenRefused,
+)
+from clinic_app.sync.service import sync_now
+from clinic_app.sync.status import SyncMonitor, SyncState
+
+
+def point_clinic_at(session: Session, url: str) -> None:
+    """Make the clinic believe it is enrolled with the server at ``url``."""
+    with session.transaction() as tx:
+        for key, value in (("server_url", url), ("device_token", "token-for-a-fake-server"),
+                           ("pull_cursor", "0")):
+            tx.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                       (key, value))
+
+
+def test_offline_work_is_kept_and_arrives_once_when_central_returns(
+    admin: Session, nurse: Session, central: CentralProcess
+) -> None:
+    enrol(admin, central)
+    nurse_sees_patients(nurse, 1)
+    monitor = SyncMonitor.from_store(nurse.store)
+    sync_now(nurse, monitor=monitor, timeout=FAST)
+    assert monitor.status().state is SyncState.UP_TO_DATE
+
+    central.stop()  # the 2G link is gone
+    nurse_sees_patients(nurse, 3, village="Koumassi")
+    waiting = outbox_count(nurse)
+    monitor.changes_waiting(waiting)
+    with pytest.raises(ServerUnreachable) as unreachable:
+        sync_now(nurse, monitor=monitor, timeout=FAST)
+    assert "Work continues offline" in str(unreachable.value)
+    status = monitor.status()
+    assert status.state is SyncState.OFFLINE
+    assert status.pending == waiting
+    assert outbox_count(nurse) == waiting  # nothing lost
+    assert SyncMonitor.from_store(nurse.store).status().state is SyncState.OFFLINE  # remembered
+
+    central.start()  # same port, same database
+    report = sync_now(nurse, monitor=monitor, timeout=FAST)
+    assert report.pushed == waiting
+    assert outbox_count(nurse) == 0
+    held = clinic_records(nurse)
+    assert central_copies(central, nurse.site_id, held) == held
+    assert monitor.status().state is SyncState.UP_TO_DATE
+    before = central_change_count(central)
+    sync_now(nurse, timeout=FAST)
+    assert central_change_count(central) == before
+
+
+def test_revoked_clinic_is_told_to_enrol_again(
+    admin: Session, nurse: Session, central: CentralProcess
+) -> None:
+    enrol(admin, central)
+    nurse_sees_patients(nurse, 1)
+    revoke_site(central.engine(), nurse.site_id)
+    waiting = outbox_count(nurse)
+    monitor = SyncMonitor.from_store(nurse.store)
+    with pytest.raises(TokenRefused):
+        sync_now(nurse, monitor=monitor, timeout=FAST)
+    status = monitor.status()
+    assert status.state is SyncState.ERROR
+    assert "enrol the clinic again" in str(status.error)
+    assert outbox_count(nurse) == waiting
+
+    enrol(admin, central)  # the admin does as told
+    sync_now(nurse, monitor=monitor, timeout=FAST)
+    assert outbox_count(nurse) == 0
+    assert monitor.status().state is SyncState.UP_TO_DATE
+
+
+# --- servers that are not central ----------------------------------------------------
+
+
+def serve_once(
+    respond: Callable[[http.server.BaseHTTPRequestHandler], None],
+) -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            respond(self)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            respond(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def answer(status: int, body: bytes, content_type: str, *, protocol: bool) -> Callable[
+    [http.server.BaseHTTPRequestHandler], None
+]:
+    def respond(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        if protocol:
+            handler.send_header("X-Clinic-Protocol", "1")
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return respond
+
+
+GARBAGE = {
+    "captive_portal_html": answer(200, b"<html><body>Connectez-vous au Wi-Fi</body></html>",
+                                  "text/html", protocol=False),
+    "broken_json": answer(200, b'{"acked_seq": 12', "application/json", protocol=True),
+    "wrong_shape": answer(200, b'{"acked_seq": "all of them"}', "application/json",
+                          protocol=True),
+    "internal_error": answer(500, b"Internal Server Error", "text/plain", protocol=True),
+}
+
+
+@pytest.mark.parametrize("garbage", sorted(GARBAGE))
+def test_garbage_answers_are_refused_and_the_outbox_stays(nurse: Session, garbage: str) -> None:
+    nurse_sees_patients(nurse, 1)
+    waiting = outbox_count(nurse)
+    monitor = SyncMonitor(enrolled=True, pending=waiting)
+    for url in serve_once(GARBAGE[garbage]):
+        point_clinic_at(nurse, url)
+        with pytest.raises(ServerAnswerInvalid):
+            sync_now(nurse, monitor=monitor, timeout=FAST)
+    assert outbox_count(nurse) == waiting
+    status = monitor.status()
+    assert status.state is SyncState.ERROR
+    assert "Nothing was lost" in str(status.error)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections (the kernel does it) and never says a word."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_a_server_that_never_answers_is_unreachable_within_the_read_timeout(
+    nurse: Session, silent_server: str
+) -> None:
+    nurse_sees_patients(nurse, 1)
+    waiting = outbox_count(nurse)
+    point_clinic_at(nurse, silent_server)
+    monitor = SyncMonitor(enrolled=True, pending=waiting)
+    started = time.monotonic()
+    with pytest.raises(ServerUnreachable):
+        sync_now(nurse, monitor=monitor, timeout=(1.0, 1.0))
+    assert time.monotonic() - started < 4
+    assert monitor.status().state is SyncState.OFFLINE
+    assert outbox_count(nurse) == waiting
+
+
+def test_two_syncs_never_run_at_once(
+    nurse: Session, doctor: Session, silent_server: str
+) -> None:
+    nurse_sees_patients(nurse, 1)
+    point_clinic_at(nurse, silent_server)
+    outcome: list[BaseException] = []
+
+    def slow_sync() -> None:
+        try:
+            sync_now(nurse, timeout=(1.0, 1.5))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=slow_sync)
+    worker.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    with pytest.raises(SyncAlreadyRunning):
+        sync_now(doctor, timeout=FAST)  # another session on the same clinic database
+    assert time.monotonic() - started < 0.5
+    worker.join(10)
+    assert [type(exc) for exc in outcome] == [ServerUnreachable]

@@ -1,0 +1,189 @@
+"""The real window on a real SQLCipher clinic, driven as the staff drive it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORDS
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from clinic_app.records.consultations import patient_consultations
+from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.security.accounts import login
+from clinic_app.storage.keys import TEST_COST
+from clinic_app.ui.app import ClinicApp
+from clinic_app.ui.chart import ChartView
+from clinic_app.ui.main_window import (
+    PAGE_ADMINISTRATION,
+    PAGE_PATIENTS,
+    PAGE_STOCK,
+    MainWindow,
+)
+from clinic_app.ui.patients import PatientsPage
+from clinic_app.ui.stock import StockPage
+from clinic_app.ui.theme import apply_theme
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def clinic_with_patients(clinic_dir: Path) -> Path:
+    nurse = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    try:
+        for given, family, sex in (("Zoé", "N'Guessan", "female"),
+                                   ("Koffi", "Kouassi-Yao", "male"),
+                                   ("Aminata", "Traoré", "female")):
+            register_patient(nurse, PatientForm(given, family, sex))
+    finally:
+        nurse.close()
+    return clinic_dir
+
+
+@pytest.fixture
+def clinic_app(qapp: QApplication, clinic_with_patients: Path,
+               tmp_path: Path) -> Iterator[ClinicApp]:
+    apply_theme(qapp)
+    settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    opened: list[Path] = []
+    app = ClinicApp(clinic_with_patients, language="fr", settings=settings,
+                    open_document=opened.append, cost=TEST_COST, auto_sync_ms=0)
+    app.start()
+    yield app
+    app.shutdown()
+
+
+def log_in(qtbot: QtBot, app: ClinicApp, username: str, password: str) -> None:
+    dialog = app.login_dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
+def logged_in_window(qtbot: QtBot, app: ClinicApp, username: str) -> MainWindow:
+    log_in(qtbot, app, username, PASSWORDS[username])
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+    assert app.main_window is not None
+    return app.main_window
+
+
+def test_nurse_logs_in_searches_and_records_consultation(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "nurse")
+    page = window.show_page(PAGE_PATIENTS)
+    assert isinstance(page, PatientsPage)
+    search = page.search
+    qtbot.keyClicks(search.search, "zoe")
+    qtbot.waitUntil(lambda: [p.given_name for p in search.model.patients] == ["Zoé"])
+    assert search.model.index(0, 0).data() == "N'GUESSAN"
+    qtbot.keyClick(search.search, Qt.Key.Key_Return)  # to the results
+    qtbot.keyClick(search.table, Qt.Key.Key_Return)  # open the chart
+    chart = page.chart
+    assert page.currentWidget() is chart
+    assert "Zoé" in chart.name.text()
+
+    entry = chart.entry
+    # QTest types ASCII only; accented text arrives as a paste would.
+    entry.complaint.insertPlainText("Fièvre depuis 3 jours")
+    qtbot.keyClicks(entry.vitals["temperature"], "38,5")
+    qtbot.keyClicks(entry.vitals["systolic"], "120")
+    qtbot.keyClicks(entry.vitals["diastolic"], "80")
+    qtbot.mouseClick(entry.save, Qt.MouseButton.LeftButton)
+
+    assert not entry.error.isVisible()
+    assert chart.patient is not None
+    assert clinic_app.desk is not None
+    saved = patient_consultations(clinic_app.desk.session, chart.patient.id)
+    assert len(saved) == 1
+    assert saved[0].complaint == "Fièvre depuis 3 jours"
+    assert saved[0].vitals == {"temperature": 38.5, "systolic": 120, "diastolic": 80}
+    assert chart.history.count() == 1
+    assert chart.right.currentWidget() is chart.detail  # ready for the doctor's acts
+
+
+def test_wrong_password_shows_french_message_and_no_traceback(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    log_in(qtbot, clinic_app, "nurse", "not-the-password")
+    dialog = clinic_app.login_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    text = dialog.error.text()
+    assert "mot de passe" in text.lower()
+    assert "Traceback" not in text
+    assert clinic_app.main_window is None
+    assert dialog.password.isEnabled()
+
+
+def test_impossible_temperature_is_refused_with_the_field_named(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "nurse")
+    page = window.show_page(PAGE_PATIENTS)
+    assert isinstance(page, PatientsPage)
+    qtbot.waitUntil(lambda: len(page.search.model.patients) == 3)
+    patient = page.search.model.patients[0]
+    page.open_chart(patient.id)
+    chart: ChartView = page.chart
+    chart.entry.complaint.insertPlainText("Céphalées")
+    qtbot.keyClicks(chart.entry.vitals["temperature"], "377")
+    qtbot.keyClick(chart.entry.complaint, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert chart.entry.errors.marked == "temperature"
+    assert chart.entry.vitals["temperature"].property("invalid") is True
+    assert "Température corporelle" in chart.entry.error.text()
+    assert "impossible" in chart.entry.error.text()
+    assert clinic_app.desk is not None
+    assert patient_consultations(clinic_app.desk.session, patient.id) == []
+
+
+def test_nurse_sees_no_stock_or_administration(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "nurse")
+    assert set(window.pages) == {PAGE_PATIENTS}
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles == ["Patients"]
+
+
+def test_each_role_sees_its_pages(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "admin")
+    assert set(window.pages) == {PAGE_STOCK, PAGE_ADMINISTRATION}
+    window.logout_button.click()
+    qtbot.waitUntil(lambda: clinic_app.main_window is None and clinic_app.login_dialog is not None
+                    and clinic_app.login_dialog.isVisible())
+    window = logged_in_window(qtbot, clinic_app, "store")
+    assert set(window.pages) == {PAGE_STOCK}
+
+
+def test_storekeeper_scan_field_reads_a_gs1_scan(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "store")
+    page = window.show_page(PAGE_STOCK)
+    assert isinstance(page, StockPage)
+    reception = page.reception
+    assert reception is not None
+    assert page.dispensary is not None
+    # A keyboard-wedge scanner types the code and ends with Enter.
+    qtbot.keyClicks(reception.scan_field, "01036141420000181727063010LOT2024A")
+    qtbot.keyClick(reception.scan_field, Qt.Key.Key_Return)
+    assert reception.gtin.text() == "03614142000018"
+    assert reception.lot.text() == "LOT2024A"
+    assert reception.expiry.date().toString("yyyy-MM-dd") == "2027-06-30"
+    assert not reception.error.isVisible()
+    assert reception.receive.isEnabled()
+
+    reception.scan_field.clear()
+    qtbot.keyClicks(reception.scan_field, "01089012345678911727123110X9")  # wrong check digit
+    qtbot.keyClick(reception.scan_field, Qt.Key.Key_Return)
+    assert reception.error.isVisible()
+    assert "clé de contrôle" in reception.error.text()
+    assert not reception.receive.isEnabled()
