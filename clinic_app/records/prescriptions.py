@@ -183,8 +183,12 @@ def get_prescription(session: Session, prescription_id: str) -> Prescription:
 
 def list_prescriptions(session: Session, *, patient_id: str | None = None,
                        limit: int = 200) -> list[Prescription]:
-    """Newest first; for one patient, or the clinic's latest ones (the dispensary's queue)."""
-    if not (session.actor.may(Action.OPEN_CHART) or session.actor.may(Action.VIEW_PRESCRIPTIONS)):
+    """Newest first; for one patient (their chart), or the clinic's latest ones.
+
+    The clinic-wide list is the dispensary's queue: only roles that may view
+    prescriptions see it. One patient's list is part of their chart.
+    """
+    if patient_id is None or not session.actor.may(Action.OPEN_CHART):
         session.require(Action.VIEW_PRESCRIPTIONS)
     if patient_id is None:
         rows = session.store.all(

@@ -200,6 +200,8 @@ MIGRATIONS: list[str] = [
         occurred_at          TEXT NOT NULL
     );
     CREATE INDEX stock_movements_item_lot ON stock_movements (catalogue_item_id, lot);
+    CREATE INDEX stock_movements_prescription_item ON stock_movements (prescription_item_id)
+        WHERE prescription_item_id IS NOT NULL;
 
     CREATE TABLE audit_events (
         id          TEXT PRIMARY KEY,
