@@ -37,7 +37,11 @@ def memory_with_patient_list_open(data_dir: Path) -> tuple[float, float, int]:
     with tempfile.TemporaryFile("w+") as errors:
         child = subprocess.Popen(
             [sys.executable, str(DRIVER), "memory", str(data_dir), username, password],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=env,
         )
         try:
             assert child.stdout is not None
@@ -75,8 +79,10 @@ def main() -> int:
         print(f"  run {number}: RSS {rss:.0f} MB, USS {uss:.0f} MB, {rows} rows in the list")
     worst = max(rss_values)
     verdict = "OK" if worst < TARGET_MB else "TOO BIG"
-    print(f"resident memory with the patient list open (largest of {args.runs}): "
-          f"{worst:.0f} MB (target < {TARGET_MB:.0f} MB) {verdict}")
+    print(
+        f"resident memory with the patient list open (largest of {args.runs}): "
+        f"{worst:.0f} MB (target < {TARGET_MB:.0f} MB) {verdict}"
+    )
     return 0 if worst < TARGET_MB else 1
 
 

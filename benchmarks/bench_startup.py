@@ -35,7 +35,10 @@ def launch_to_login(data_dir: Path) -> tuple[float, float]:
         started = time.perf_counter()
         child = subprocess.Popen(
             [sys.executable, str(DRIVER), "startup", str(data_dir)],
-            stdout=subprocess.PIPE, stderr=errors, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=env,
         )
         shown = painted = math.nan
         try:
@@ -85,8 +88,10 @@ def main() -> int:
     print(f"bare interpreter start: {interpreter_start():.2f} s")
     result = median(painted_times)
     print(f"login window shown (median of {args.runs}): {median(shown_times):.2f} s")
-    print(f"startup to login window painted (median of {args.runs}): {result:.2f} s"
-          f" (target < {TARGET_S:.0f} s) {'OK' if result < TARGET_S else 'TOO SLOW'}")
+    print(
+        f"startup to login window painted (median of {args.runs}): {result:.2f} s"
+        f" (target < {TARGET_S:.0f} s) {'OK' if result < TARGET_S else 'TOO SLOW'}"
+    )
     return 0 if result < TARGET_S else 1
 
 

@@ -44,14 +44,17 @@ def account(role: Role) -> tuple[str, str]:
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
-                        help=f"folder that keeps the benchmark clinic (default {DEFAULT_CACHE})")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help=f"folder that keeps the benchmark clinic (default {DEFAULT_CACHE})",
+    )
     parser.add_argument("--patients", type=int, default=BENCH_PATIENTS)
     parser.add_argument("--fresh", action="store_true", help="make the clinic again")
 
 
-def ensure_big_clinic(cache: Path, *, patients: int = BENCH_PATIENTS,
-                      fresh: bool = False) -> Path:
+def ensure_big_clinic(cache: Path, *, patients: int = BENCH_PATIENTS, fresh: bool = False) -> Path:
     """The data folder of the benchmark clinic, made now if the cache has none."""
     cache.mkdir(parents=True, exist_ok=True)
     data_dir = cache / CLINIC_FOLDER.format(patients=patients)
@@ -65,8 +68,10 @@ def ensure_big_clinic(cache: Path, *, patients: int = BENCH_PATIENTS,
     started = time.perf_counter()
     create_demo_clinic(data_dir, patients=patients, seed=BENCH_SEED)
     took = time.perf_counter() - started
-    marker.write_text(json.dumps({"patients": patients, "seed": BENCH_SEED,
-                                  "made_in_s": round(took, 1)}), encoding="utf-8")
+    marker.write_text(
+        json.dumps({"patients": patients, "seed": BENCH_SEED, "made_in_s": round(took, 1)}),
+        encoding="utf-8",
+    )
     print(f"made in {took:.1f} s", flush=True)
     return data_dir
 
@@ -74,8 +79,10 @@ def ensure_big_clinic(cache: Path, *, patients: int = BENCH_PATIENTS,
 def describe_machine() -> str:
     """One line to print with every figure: other work on the machine moves the numbers."""
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    return (f"{datetime.now():%Y-%m-%d %H:%M}, {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} cores, load average {load}, Python {platform.python_version()}")
+    return (
+        f"{datetime.now():%Y-%m-%d %H:%M}, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} cores, load average {load}, Python {platform.python_version()}"
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -186,9 +186,7 @@ def enrol(body: EnrolRequest, engine: EngineDep) -> dict[str, str]:
 
 
 @router.post("/push")
-def push(
-    body: PushRequest, site_id: SiteDep, engine: EngineDep
-) -> dict[str, int]:
+def push(body: PushRequest, site_id: SiteDep, engine: EngineDep) -> dict[str, int]:
     changes = [services.Change(c.seq, c.kind, c.id, c.payload) for c in body.changes]
     return {"acked_seq": services.push_changes(engine, site_id, body.batch_id, changes)}
 
@@ -212,8 +210,13 @@ def pull(
 
 def create_app(engine: Engine) -> FastAPI:
     """The central web application on ``engine`` (tables must already exist)."""
-    app = FastAPI(title="clinic central", version=str(PROTOCOL_VERSION), docs_url=None,
-                  redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="clinic central",
+        version=str(PROTOCOL_VERSION),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.engine = engine
     app.include_router(router)
 

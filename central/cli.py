@@ -48,10 +48,14 @@ def open_database(args: argparse.Namespace) -> Engine:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database-url", default=None,
-                        help=f"SQLAlchemy URL (default: ${DATABASE_URL_ENV}, else SQLite)")
-    common.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR),
-                        help="folder of the embedded SQLite database")
+    common.add_argument(
+        "--database-url",
+        default=None,
+        help=f"SQLAlchemy URL (default: ${DATABASE_URL_ENV}, else SQLite)",
+    )
+    common.add_argument(
+        "--data-dir", default=str(DEFAULT_DATA_DIR), help="folder of the embedded SQLite database"
+    )
 
     parser = argparse.ArgumentParser(prog="clinic-central", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,21 +63,25 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--seed-catalogue", type=Path, default=None,
-                       help="load this catalogue TSV before serving")
+    serve.add_argument(
+        "--seed-catalogue", type=Path, default=None, help="load this catalogue TSV before serving"
+    )
     serve.add_argument("--log-level", default="info")
 
-    operator = commands.add_parser("create-operator", parents=[common],
-                                   help="add a central operator (enrols clinics)")
+    operator = commands.add_parser(
+        "create-operator", parents=[common], help="add a central operator (enrols clinics)"
+    )
     operator.add_argument("--username", required=True)
     operator.add_argument("--password", required=True)
 
-    seed = commands.add_parser("seed-catalogue", parents=[common],
-                               help="load the drug catalogue TSV as master data")
+    seed = commands.add_parser(
+        "seed-catalogue", parents=[common], help="load the drug catalogue TSV as master data"
+    )
     seed.add_argument("file", type=Path)
 
-    revoke = commands.add_parser("revoke-clinic", parents=[common],
-                                 help="revoke a clinic's device tokens")
+    revoke = commands.add_parser(
+        "revoke-clinic", parents=[common], help="revoke a clinic's device tokens"
+    )
     revoke.add_argument("--clinic-id", required=True)
     return parser
 
@@ -95,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if args.seed_catalogue is not None:
                 _seed(engine, args.seed_catalogue)
-            uvicorn.run(create_app(engine), host=args.host, port=args.port,
-                        log_level=args.log_level)
+            uvicorn.run(
+                create_app(engine), host=args.host, port=args.port, log_level=args.log_level
+            )
         elif args.command == "create-operator":
             create_operator(engine, args.username, args.password)
             print(f"operator {args.username.strip().lower()} ready")

@@ -132,8 +132,6 @@ def create_tables(engine: Engine) -> None:
     """Create every table that is missing and the change counter row (idempotent)."""
     metadata.create_all(engine)
     with engine.connect().execution_options(writes=True) as conn, conn.begin():
-        exists = conn.execute(
-            counters.select().where(counters.c.name == CHANGE_COUNTER)
-        ).first()
+        exists = conn.execute(counters.select().where(counters.c.name == CHANGE_COUNTER)).first()
         if exists is None:
             conn.execute(counters.insert().values(name=CHANGE_COUNTER, value=0))

@@ -297,8 +297,12 @@ def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[
             if stored is None:
                 conn.execute(
                     records.insert().values(
-                        kind=change.kind, id=change.id, site_id=site_id, payload=payload,
-                        change_seq=seq, received_at=now,
+                        kind=change.kind,
+                        id=change.id,
+                        site_id=site_id,
+                        payload=payload,
+                        change_seq=seq,
+                        received_at=now,
                     )
                 )
             else:
@@ -323,9 +327,7 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
     returned (its own and shared patients come in a later issue).
     """
     if after < 0 or not 1 <= limit <= MAX_PULL_LIMIT:
-        raise CentralError(
-            422, "invalid_request", f"after >= 0 and 1 <= limit <= {MAX_PULL_LIMIT}"
-        )
+        raise CentralError(422, "invalid_request", f"after >= 0 and 1 <= limit <= {MAX_PULL_LIMIT}")
     with read_transaction(engine) as conn:
         rows = conn.execute(
             select(records.c.change_seq, records.c.kind, records.c.id, records.c.payload)
@@ -420,8 +422,12 @@ def seed_catalogue(engine: Engine, path: Path) -> int:
             if stored is None:
                 conn.execute(
                     records.insert().values(
-                        kind="catalogue_item", id=item["id"], site_id=None, payload=payload,
-                        change_seq=seq, received_at=now,
+                        kind="catalogue_item",
+                        id=item["id"],
+                        site_id=None,
+                        payload=payload,
+                        change_seq=seq,
+                        received_at=now,
                     )
                 )
             else:

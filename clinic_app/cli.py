@@ -70,8 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from clinic_app.sync.cli import enrol_from_cli
 
             enrol_from_cli(
-                args.clinic_dir, args.user, _password(args.password, "Clinic admin password: "),
-                args.server, args.central_user,
+                args.clinic_dir,
+                args.user,
+                _password(args.password, "Clinic admin password: "),
+                args.server,
+                args.central_user,
                 args.central_password or getpass.getpass("Central password: "),
             )
             print("Clinic enrolled with", args.server)
@@ -79,8 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sync":
             from clinic_app.sync.cli import sync_from_cli
 
-            report = sync_from_cli(args.clinic_dir, args.user,
-                                   _password(args.password, "Password: "))
+            report = sync_from_cli(
+                args.clinic_dir, args.user, _password(args.password, "Password: ")
+            )
             print(report)
             return 0
         from clinic_app.ui.app import run

@@ -69,30 +69,156 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 # --- names and places -----------------------------------------------------------
 
 _GIVEN_FEMALE = (
-    "Zoé", "Marie", "Adjoa", "Aïcha", "Éloïse", "Hélène", "Mariétou", "Awa", "Fatoumata",
-    "Aminata", "Akissi", "Affoué", "Amenan", "Ahou", "Aya", "Mariam", "Fanta", "Bintou",
-    "Salimata", "Rokia", "Noëlle", "Kadidja", "Clémence", "Béatrice", "Inès", "Grâce",
-    "Ange-Marie", "Marie-Josée", "Ndèye", "Chloé", "Adèle", "Léa",
+    "Zoé",
+    "Marie",
+    "Adjoa",
+    "Aïcha",
+    "Éloïse",
+    "Hélène",
+    "Mariétou",
+    "Awa",
+    "Fatoumata",
+    "Aminata",
+    "Akissi",
+    "Affoué",
+    "Amenan",
+    "Ahou",
+    "Aya",
+    "Mariam",
+    "Fanta",
+    "Bintou",
+    "Salimata",
+    "Rokia",
+    "Noëlle",
+    "Kadidja",
+    "Clémence",
+    "Béatrice",
+    "Inès",
+    "Grâce",
+    "Ange-Marie",
+    "Marie-Josée",
+    "Ndèye",
+    "Chloé",
+    "Adèle",
+    "Léa",
 )
 _GIVEN_MALE = (
-    "Sékou", "Laurent", "Kouadio", "Koffi", "Yao", "Kouamé", "Konan", "Moussa", "Mamadou",
-    "Ibrahim", "Souleymane", "Drissa", "Adama", "Lassina", "Jean-Baptiste", "Jérôme", "Éric",
-    "Hervé", "Didier", "Serge", "Amadou", "Ousmane", "Bakary", "Désiré", "Noël", "Séraphin",
-    "Aboubacar", "Cheick", "Kévin", "Frédéric", "Mathéo", "Yannick",
+    "Sékou",
+    "Laurent",
+    "Kouadio",
+    "Koffi",
+    "Yao",
+    "Kouamé",
+    "Konan",
+    "Moussa",
+    "Mamadou",
+    "Ibrahim",
+    "Souleymane",
+    "Drissa",
+    "Adama",
+    "Lassina",
+    "Jean-Baptiste",
+    "Jérôme",
+    "Éric",
+    "Hervé",
+    "Didier",
+    "Serge",
+    "Amadou",
+    "Ousmane",
+    "Bakary",
+    "Désiré",
+    "Noël",
+    "Séraphin",
+    "Aboubacar",
+    "Cheick",
+    "Kévin",
+    "Frédéric",
+    "Mathéo",
+    "Yannick",
 )
 _FAMILY = (
-    "N'Guessan", "Kouassi-Yao", "Ouédraogo", "Koné", "Traoré", "Diallo", "Dembélé", "Bamba",
-    "Gbagbo", "Yéo", "Fofana", "Ndiaye", "M'Bengue", "Laurent", "Marie", "Kouassi", "Konan",
-    "Kouamé", "Coulibaly", "Touré", "Ouattara", "Soro", "Silué", "Doumbia", "Diabaté", "Cissé",
-    "Sangaré", "Kamagaté", "Aka", "Assi", "Brou", "Tanoh", "N'Dri", "N'Goran", "Amani",
-    "Yapo", "Kra", "Djédjé", "Zadi", "Gnahoré", "Sylla", "Camara", "Keïta", "Sawadogo",
-    "Zongo", "Diop", "Sow", "Bah", "Guéï", "Sékongo", "Tiémoko", "Akou-Ahoua", "Lefèvre",
-    "Dubois", "Mensah", "Adjé", "Boni-Claverie", "D'Almeida",
+    "N'Guessan",
+    "Kouassi-Yao",
+    "Ouédraogo",
+    "Koné",
+    "Traoré",
+    "Diallo",
+    "Dembélé",
+    "Bamba",
+    "Gbagbo",
+    "Yéo",
+    "Fofana",
+    "Ndiaye",
+    "M'Bengue",
+    "Laurent",
+    "Marie",
+    "Kouassi",
+    "Konan",
+    "Kouamé",
+    "Coulibaly",
+    "Touré",
+    "Ouattara",
+    "Soro",
+    "Silué",
+    "Doumbia",
+    "Diabaté",
+    "Cissé",
+    "Sangaré",
+    "Kamagaté",
+    "Aka",
+    "Assi",
+    "Brou",
+    "Tanoh",
+    "N'Dri",
+    "N'Goran",
+    "Amani",
+    "Yapo",
+    "Kra",
+    "Djédjé",
+    "Zadi",
+    "Gnahoré",
+    "Sylla",
+    "Camara",
+    "Keïta",
+    "Sawadogo",
+    "Zongo",
+    "Diop",
+    "Sow",
+    "Bah",
+    "Guéï",
+    "Sékongo",
+    "Tiémoko",
+    "Akou-Ahoua",
+    "Lefèvre",
+    "Dubois",
+    "Mensah",
+    "Adjé",
+    "Boni-Claverie",
+    "D'Almeida",
 )
 _VILLAGES = (
-    "Treichville", "Adjamé", "Abobo", "Yopougon", "Cocody", "Marcory", "Koumassi",
-    "Port-Bouët", "Attécoubé", "Plateau", "Bingerville", "Anyama", "Grand-Bassam", "Dabou",
-    "Bouaké", "Korhogo", "Yamoussoukro", "Daloa", "San-Pédro", "Man", "Odienné", "Séguéla",
+    "Treichville",
+    "Adjamé",
+    "Abobo",
+    "Yopougon",
+    "Cocody",
+    "Marcory",
+    "Koumassi",
+    "Port-Bouët",
+    "Attécoubé",
+    "Plateau",
+    "Bingerville",
+    "Anyama",
+    "Grand-Bassam",
+    "Dabou",
+    "Bouaké",
+    "Korhogo",
+    "Yamoussoukro",
+    "Daloa",
+    "San-Pédro",
+    "Man",
+    "Odienné",
+    "Séguéla",
 )
 _PHONE_PREFIXES = ("01", "05", "07")
 
@@ -150,15 +276,17 @@ def demo_patient_forms(count: int, seed: int, today: date) -> list[PatientForm]:
             given = rng.choice(_GIVEN_FEMALE if sex == "female" else _GIVEN_MALE)
             family = rng.choice(_FAMILY)
         has_number = index < len(_SHOWCASE) or rng.random() > 0.15
-        forms.append(PatientForm(
-            given_name=given,
-            family_name=family,
-            sex=sex,
-            birth_date=_birth_date(rng, today),
-            national_id=f"C{numbers[index]:010d}" if has_number else "",
-            phone=_phone(rng) if rng.random() < 0.8 else "",
-            village=rng.choice(_VILLAGES),
-        ))
+        forms.append(
+            PatientForm(
+                given_name=given,
+                family_name=family,
+                sex=sex,
+                birth_date=_birth_date(rng, today),
+                national_id=f"C{numbers[index]:010d}" if has_number else "",
+                phone=_phone(rng) if rng.random() < 0.8 else "",
+                village=rng.choice(_VILLAGES),
+            )
+        )
     return forms
 
 
@@ -187,8 +315,9 @@ def generate_patients(
     for start in range(0, len(forms), chunk_size):
         # Each register_patient joins this transaction as a savepoint.
         with session.transaction():
-            patients.extend(register_patient(session, form)
-                            for form in forms[start:start + chunk_size])
+            patients.extend(
+                register_patient(session, form) for form in forms[start : start + chunk_size]
+            )
     return patients
 
 
@@ -196,8 +325,12 @@ def generate_patients(
 
 # (complaint, notes, ICD-11 code or None, allergy or None) for the showcase patients.
 _VISITS: tuple[tuple[str, str, str | None, tuple[str, str] | None], ...] = (
-    ("Fièvre et frissons depuis 3 jours", "TDR paludisme positif.", "1F40.Z",
-     ("Amoxicilline", "éruption cutanée")),
+    (
+        "Fièvre et frissons depuis 3 jours",
+        "TDR paludisme positif.",
+        "1F40.Z",
+        ("Amoxicilline", "éruption cutanée"),
+    ),
     ("Contrôle de tension", "Suivi HTA, observance correcte.", "BA00.Z", None),
     ("Diarrhée et vomissements", "Réhydratation orale conseillée.", "1A40.Z", None),
     ("Toux depuis une semaine", "Pas de signe de gravité.", None, ("Pénicilline", "urticaire")),
@@ -224,22 +357,26 @@ def _vitals(rng: random.Random, patient: Patient, today: date) -> dict[str, floa
     return vitals
 
 
-def _record_visits(nurse: Session, doctor: Session, patients: Sequence[Patient],
-                   rng: random.Random) -> int:
+def _record_visits(
+    nurse: Session, doctor: Session, patients: Sequence[Patient], rng: random.Random
+) -> int:
     now = utc_now()
     today = local_date(now, nurse.zone)
     count = 0
     for days_ago, (patient, (complaint, notes, code, allergy)) in enumerate(
         zip(patients, _VISITS, strict=False), start=1
     ):
-        consultation = record_consultation(nurse, ConsultationForm(
-            patient_id=patient.id,
-            complaint=complaint,
-            vitals=_vitals(rng, patient, today),
-            notes=notes,
-            new_allergies=(allergy,) if allergy else (),
-            occurred_at=now - timedelta(days=days_ago * 3, hours=rng.randint(1, 6)),
-        ))
+        consultation = record_consultation(
+            nurse,
+            ConsultationForm(
+                patient_id=patient.id,
+                complaint=complaint,
+                vitals=_vitals(rng, patient, today),
+                notes=notes,
+                new_allergies=(allergy,) if allergy else (),
+                occurred_at=now - timedelta(days=days_ago * 3, hours=rng.randint(1, 6)),
+            ),
+        )
         if code is not None:
             add_diagnosis(doctor, consultation.id, code)
         count += 1
@@ -249,8 +386,9 @@ def _record_visits(nurse: Session, doctor: Session, patients: Sequence[Patient],
 # --- stock -----------------------------------------------------------------------
 
 
-def _receive_demo_stock(storekeeper: Session, rows: Sequence[dict[str, object]],
-                        rng: random.Random) -> int:
+def _receive_demo_stock(
+    storekeeper: Session, rows: Sequence[dict[str, object]], rng: random.Random
+) -> int:
     """One or two lots of every catalogue item.
 
     The first item gets a lot that expires in three weeks (the expiry warning),
@@ -267,8 +405,7 @@ def _receive_demo_stock(storekeeper: Session, rows: Sequence[dict[str, object]],
             lots.append((today + timedelta(days=21), max(10, reorder_level // 2)))
             lots.append((today + timedelta(days=rng.randint(300, 700)), reorder_level * 2))
         elif index == 1:
-            lots.append((today + timedelta(days=rng.randint(200, 500)),
-                         max(1, reorder_level // 3)))
+            lots.append((today + timedelta(days=rng.randint(200, 500)), max(1, reorder_level // 3)))
         else:
             for _ in range(rng.choice((1, 1, 2))):
                 quantity = max(5, int(reorder_level * rng.uniform(1.2, 3.0)))
@@ -316,13 +453,20 @@ def create_demo_clinic(
     sessions: list[Session] = [admin]
     try:
         for account in staff:
-            create_user(admin, username=account.username, display_name=account.display_name,
-                        roles={account.role}, password=account.password, cost=cost)
+            create_user(
+                admin,
+                username=account.username,
+                display_name=account.display_name,
+                roles={account.role},
+                password=account.password,
+                cost=cost,
+            )
         catalogue = read_catalogue_file(resource_path(*CATALOGUE_FILE))
         with admin.transaction() as tx:
             upsert_catalogue_items(tx, catalogue)
-            admin.audit(tx, "load_catalogue", object_kind="catalogue",
-                        object_id=str(len(catalogue)))
+            admin.audit(
+                tx, "load_catalogue", object_kind="catalogue", object_id=str(len(catalogue))
+            )
         # Each role does its own part, as in the clinic: the audit trail reads true.
         by_role: dict[Role, Session] = {}
         for account in staff:
@@ -331,11 +475,16 @@ def create_demo_clinic(
             by_role[account.role] = session
         rng = random.Random(seed)
         registered = generate_patients(by_role[Role.NURSE], patients, seed)
-        visits = _record_visits(by_role[Role.NURSE], by_role[Role.DOCTOR],
-                                registered[:len(_SHOWCASE)], rng)
+        visits = _record_visits(
+            by_role[Role.NURSE], by_role[Role.DOCTOR], registered[: len(_SHOWCASE)], rng
+        )
         lots = _receive_demo_stock(by_role[Role.STOREKEEPER], catalogue, rng)
-        log.info("demo clinic: %d patients, %d consultations, %d stock lots",
-                 len(registered), visits, lots)
+        log.info(
+            "demo clinic: %d patients, %d consultations, %d stock lots",
+            len(registered),
+            visits,
+            lots,
+        )
     except BaseException:
         for session in sessions:
             with suppress(Exception):
@@ -360,17 +509,23 @@ def format_accounts(data_dir: Path, accounts: Sequence[DemoAccount]) -> str:
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  " + "  ".join(cell.ljust(width) for cell, width in zip(cells, widths,
-                                                                          strict=True)).rstrip()
+        return (
+            "  "
+            + "  ".join(
+                cell.ljust(width) for cell, width in zip(cells, widths, strict=True)
+            ).rstrip()
+        )
 
-    return "\n".join([
-        f"Demo clinic \"{CLINIC_NAME}\" ({SITE_CODE}) created in {data_dir}",
-        "",
-        line(header),
-        line(["-" * width for width in widths]),
-        *(line(row) for row in rows),
-        "",
-        f"Open it with:  clinic-app --data-dir {data_dir}",
-        "Try searching: zoe, nguessan, laurent, kouassi, ouedraogo",
-        "These passwords are public: never record real patients in this folder.",
-    ])
+    return "\n".join(
+        [
+            f'Demo clinic "{CLINIC_NAME}" ({SITE_CODE}) created in {data_dir}',
+            "",
+            line(header),
+            line(["-" * width for width in widths]),
+            *(line(row) for row in rows),
+            "",
+            f"Open it with:  clinic-app --data-dir {data_dir}",
+            "Try searching: zoe, nguessan, laurent, kouassi, ouedraogo",
+            "These passwords are public: never record real patients in this folder.",
+        ]
+    )

@@ -58,7 +58,11 @@ class CentralProcess:
         """Run another ``clinic-central`` sub-command against the same database."""
         return subprocess.run(
             [sys.executable, "-m", "central.cli", *args, "--database-url", self.database_url],
-            cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
 
     def start(self, timeout: float = 20.0) -> None:
@@ -67,10 +71,26 @@ class CentralProcess:
         env.pop("CENTRAL_DATABASE_URL", None)
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "central.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--database-url", self.database_url,
-                 "--data-dir", str(self.data_dir), "--log-level", "warning"],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "central.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--database-url",
+                    self.database_url,
+                    "--data-dir",
+                    str(self.data_dir),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -78,8 +98,9 @@ class CentralProcess:
                 self._process = None
                 raise RuntimeError(f"central exited at start:\n{self.log_tail()}")
             with contextlib.suppress(requests.RequestException):
-                answer = requests.get(f"{self.base_url}/api/v1/status",
-                                      headers={"X-Clinic-Protocol": "1"}, timeout=1)
+                answer = requests.get(
+                    f"{self.base_url}/api/v1/status", headers={"X-Clinic-Protocol": "1"}, timeout=1
+                )
                 if answer.status_code == 200:
                     return
             time.sleep(0.05)
@@ -128,7 +149,9 @@ class CentralProcess:
         return self
 
     def __exit__(
-        self, _type: type[BaseException] | None, _exc: BaseException | None,
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
         _tb: TracebackType | None,
     ) -> None:
         self.close()

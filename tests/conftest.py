@@ -48,8 +48,14 @@ def make_clinic(data_dir: Path) -> Path:
         ("doctor", "Dr Awa Koné", Role.DOCTOR),
         ("store", "Mamadou Diallo", Role.STOREKEEPER),
     ):
-        create_user(admin, username=username, display_name=name, roles={role},
-                    password=PASSWORDS[username], cost=TEST_COST)
+        create_user(
+            admin,
+            username=username,
+            display_name=name,
+            roles={role},
+            password=PASSWORDS[username],
+            cost=TEST_COST,
+        )
     admin.close()
     return data_dir
 

@@ -28,13 +28,18 @@ def nurse_sees_patients(nurse: Session, count: int, *, village: str = "Anoumabo"
     for n in range(count):
         patient = register_patient(
             nurse,
-            PatientForm(given_name="Adjoua", family_name=f"Kouamé {chr(65 + n % 26)}",
-                        sex="female", village=village),
+            PatientForm(
+                given_name="Adjoua",
+                family_name=f"Kouamé {chr(65 + n % 26)}",
+                sex="female",
+                village=village,
+            ),
         )
         record_consultation(
             nurse,
             ConsultationForm(
-                patient_id=patient.id, complaint="Fièvre depuis deux jours",
+                patient_id=patient.id,
+                complaint="Fièvre depuis deux jours",
                 vitals={"temperature": 38.5, "heart_rate": 96, "weight": 60, "height": 165},
                 new_allergies=(("Pénicilline", "urticaire"),) if n == 0 else (),
             ),

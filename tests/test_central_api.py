@@ -40,8 +40,12 @@ def enrol_site(central: CentralProcess, clinic_id: str | None = None) -> tuple[s
     clinic_id = clinic_id or new_id()
     with CentralClient(central.base_url) as client:
         token = client.enrol(
-            username=OPERATOR[0], password=OPERATOR[1], clinic_id=clinic_id,
-            clinic_name="Centre de santé d'Adjamé", site_code="ADJ", public_key=public_key(),
+            username=OPERATOR[0],
+            password=OPERATOR[1],
+            clinic_id=clinic_id,
+            clinic_name="Centre de santé d'Adjamé",
+            site_code="ADJ",
+            public_key=public_key(),
         )
     return clinic_id, token
 
@@ -55,17 +59,26 @@ def site(central: CentralProcess) -> Iterator[tuple[str, CentralClient]]:
 
 def patient_change(seq: int, site_id: str, **extra: Any) -> dict[str, Any]:
     record_id = new_id()
-    payload = {"id": record_id, "site_id": site_id, "given_name": "Kouassi",
-               "family_name": "Yao", "sex": "male", **extra}
+    payload = {
+        "id": record_id,
+        "site_id": site_id,
+        "given_name": "Kouassi",
+        "family_name": "Yao",
+        "sex": "male",
+        **extra,
+    }
     return {"seq": seq, "kind": "patient", "id": record_id, "payload": payload}
 
 
 def stored(central: CentralProcess, record_id: str) -> list[Any]:
     with central.engine().connect() as conn:
-        return list(conn.execute(
-            select(records.c.kind, records.c.site_id, records.c.change_seq, records.c.payload)
-            .where(records.c.id == record_id)
-        ))
+        return list(
+            conn.execute(
+                select(
+                    records.c.kind, records.c.site_id, records.c.change_seq, records.c.payload
+                ).where(records.c.id == record_id)
+            )
+        )
 
 
 def test_status_answers_without_login_and_names_the_protocol(central: CentralProcess) -> None:
@@ -83,18 +96,35 @@ def test_operator_enrols_a_clinic_and_a_wrong_password_is_refused(
     clinic_id, token = enrol_site(central)
     assert len(token) >= 40
     with central.engine().connect() as conn:
-        hashes = [row.token_hash for row in conn.execute(
-            select(services.devices.c.token_hash).where(services.devices.c.site_id == clinic_id)
-        )]
+        hashes = [
+            row.token_hash
+            for row in conn.execute(
+                select(services.devices.c.token_hash).where(services.devices.c.site_id == clinic_id)
+            )
+        ]
     assert hashes == [services.token_hash(token)]  # the hash, never the token
 
     with CentralClient(central.base_url) as client, pytest.raises(EnrolmentRefused):
-        client.enrol(username=OPERATOR[0], password="wrong-password", clinic_id=new_id(),
-                     clinic_name="X", site_code="X", public_key=public_key())
+        client.enrol(
+            username=OPERATOR[0],
+            password="wrong-password",
+            clinic_id=new_id(),
+            clinic_name="X",
+            site_code="X",
+            public_key=public_key(),
+        )
     raw = requests.post(
-        f"{central.base_url}/api/v1/enrol", headers=HEADERS, timeout=5,
-        json={"username": "nobody", "password": "x", "clinic_id": new_id(),
-              "clinic_name": "X", "site_code": "X", "public_key": public_key()},
+        f"{central.base_url}/api/v1/enrol",
+        headers=HEADERS,
+        timeout=5,
+        json={
+            "username": "nobody",
+            "password": "x",
+            "clinic_id": new_id(),
+            "clinic_name": "X",
+            "site_code": "X",
+            "public_key": public_key(),
+        },
     )
     assert raw.status_code == 401
     assert raw.json()["error"] == "enrolment_refused"
@@ -128,13 +158,19 @@ def test_a_clinic_cannot_push_catalogue_items(
 ) -> None:
     _clinic_id, client = site
     item_id = stable_id("catalogue_item", "03614142000018")
-    forged = {"seq": 1, "kind": "catalogue_item", "id": item_id,
-              "payload": {"id": item_id, "name": "Paracétamol 5000 mg"}}
+    forged = {
+        "seq": 1,
+        "kind": "catalogue_item",
+        "id": item_id,
+        "payload": {"id": item_id, "name": "Paracétamol 5000 mg"},
+    }
     with pytest.raises(ChangesRefused) as refused:
         client.push("batch-" + new_id(), [forged])
     assert refused.value.message.params["reason"] == "kind_refused"
-    assert all(json.loads(row.payload).get("name") != "Paracétamol 5000 mg"
-               for row in stored(central, item_id))
+    assert all(
+        json.loads(row.payload).get("name") != "Paracétamol 5000 mg"
+        for row in stored(central, item_id)
+    )
 
 
 def test_a_clinic_cannot_push_another_clinics_records(
@@ -150,8 +186,12 @@ def test_a_clinic_cannot_push_another_clinics_records(
 
     # Nor overwrite another clinic's record through a kind without site_id.
     item_id = new_id()
-    item = {"seq": 1, "kind": "prescription_item", "id": item_id,
-            "payload": {"id": item_id, "dose": "1 cp"}}
+    item = {
+        "seq": 1,
+        "kind": "prescription_item",
+        "id": item_id,
+        "payload": {"id": item_id, "dose": "1 cp"},
+    }
     with CentralClient(central.base_url, other_token) as other:
         assert other.push("batch-" + new_id(), [item]) == 1
     hijack = {**item, "payload": {"id": item_id, "dose": "10 cp"}}
@@ -171,8 +211,11 @@ def test_revoked_or_unknown_token_is_refused(central: CentralProcess) -> None:
             client.pull(0, 1)
         with pytest.raises(TokenRefused):
             client.push("batch-" + new_id(), [patient_change(1, clinic_id)])
-    answer = requests.get(f"{central.base_url}/api/v1/pull", timeout=5,
-                          headers={**HEADERS, "Authorization": "Bearer not-a-token"})
+    answer = requests.get(
+        f"{central.base_url}/api/v1/pull",
+        timeout=5,
+        headers={**HEADERS, "Authorization": "Bearer not-a-token"},
+    )
     assert answer.status_code == 401
     assert answer.json()["error"] == "token_refused"
 
@@ -180,8 +223,9 @@ def test_revoked_or_unknown_token_is_refused(central: CentralProcess) -> None:
 def test_another_protocol_version_gets_upgrade_required(
     central: CentralProcess, site: tuple[str, CentralClient]
 ) -> None:
-    answer = requests.get(f"{central.base_url}/api/v1/status", timeout=5,
-                          headers={"X-Clinic-Protocol": "2"})
+    answer = requests.get(
+        f"{central.base_url}/api/v1/status", timeout=5, headers={"X-Clinic-Protocol": "2"}
+    )
     assert answer.status_code == 426
     assert answer.headers["X-Clinic-Protocol"] == "1"
     assert answer.json()["error"] == "upgrade_required"
@@ -198,15 +242,20 @@ def test_gzip_bodies_are_read_and_broken_gzip_is_refused(
     central: CentralProcess, site: tuple[str, CentralClient]
 ) -> None:
     clinic_id, client = site
-    auth = {**HEADERS, "Authorization": f"Bearer {client.token}",
-            "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    auth = {
+        **HEADERS,
+        "Authorization": f"Bearer {client.token}",
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+    }
     change = patient_change(7, clinic_id)
     body = gzip.compress(json.dumps({"batch_id": new_id(), "changes": [change]}).encode())
     answer = requests.post(f"{central.base_url}/api/v1/push", data=body, headers=auth, timeout=5)
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"acked_seq": 7}
-    broken = requests.post(f"{central.base_url}/api/v1/push", data=body[:-8] + b"garbage!",
-                           headers=auth, timeout=5)
+    broken = requests.post(
+        f"{central.base_url}/api/v1/push", data=body[:-8] + b"garbage!", headers=auth, timeout=5
+    )
     assert broken.status_code == 400
     assert broken.json()["error"] == "invalid_request"
 
@@ -243,9 +292,12 @@ def test_master_data_is_pulled_in_pages(
     assert by_gtin["05400123456787"]["unit"] == "flacon"
     assert client.pull(cursor, 10).changes == []
 
-    raw = requests.get(f"{central.base_url}/api/v1/pull", params={"after": 0, "limit": 3},
-                       headers={**HEADERS, "Authorization": f"Bearer {client.token}",
-                                "Accept-Encoding": "gzip"}, timeout=5)
+    raw = requests.get(
+        f"{central.base_url}/api/v1/pull",
+        params={"after": 0, "limit": 3},
+        headers={**HEADERS, "Authorization": f"Bearer {client.token}", "Accept-Encoding": "gzip"},
+        timeout=5,
+    )
     assert raw.headers["Content-Encoding"] == "gzip"  # answers are compressed for 2G links
     assert raw.headers["X-Clinic-Protocol"] == "1"
 
@@ -253,10 +305,14 @@ def test_master_data_is_pulled_in_pages(
 def test_operator_made_on_the_command_line_can_enrol(central: CentralProcess) -> None:
     if not central.database_url.startswith("sqlite"):
         pytest.skip("the command line is the same on both databases; run once")
-    central.run_cli("create-operator", "--username", "Awa.Operator",
-                    "--password", "another-pass-1")
+    central.run_cli("create-operator", "--username", "Awa.Operator", "--password", "another-pass-1")
     with CentralClient(central.base_url) as client:
-        token = client.enrol(username="awa.operator", password="another-pass-1",
-                             clinic_id=new_id(), clinic_name="Centre de Yopougon",
-                             site_code="YOP", public_key=public_key())
+        token = client.enrol(
+            username="awa.operator",
+            password="another-pass-1",
+            clinic_id=new_id(),
+            clinic_name="Centre de Yopougon",
+            site_code="YOP",
+            public_key=public_key(),
+        )
     assert token

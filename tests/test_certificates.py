@@ -39,8 +39,9 @@ def at(instant: str) -> Clock:
     return lambda: moment
 
 
-def register(session: Session, given: str = "Zoé", family: str = "N'Guessan",
-             national_id: str = "") -> str:
+def register(
+    session: Session, given: str = "Zoé", family: str = "N'Guessan", national_id: str = ""
+) -> str:
     return register_patient(
         session, PatientForm(given, family, "female", date(1990, 2, 1), national_id)
     ).id
@@ -85,7 +86,8 @@ def test_end_date_counts_the_start_day(start: date, days: int, end: date) -> Non
 def test_doctor_issues_certificate_across_the_new_year(doctor: Session) -> None:
     patient_id = register(doctor)
     certificate = issue_sick_leave_certificate(
-        doctor, initial(patient_id, date(2026, 12, 30), 5, diagnosis_code=" 1f40.z "),
+        doctor,
+        initial(patient_id, date(2026, 12, 30), 5, diagnosis_code=" 1f40.z "),
         clock=at("2026-12-30T09:00:00+00:00"),
     )
     assert certificate.end_date == date(2027, 1, 3)
@@ -93,8 +95,7 @@ def test_doctor_issues_certificate_across_the_new_year(doctor: Session) -> None:
     assert certificate.diagnosis_code == MALARIA
     assert certificate.diagnosis_display == MALARIA_TITLE
     assert get_certificate(doctor, certificate.id) == certificate
-    row = doctor.store.one("SELECT * FROM sick_leave_certificates WHERE id = ?",
-                           (certificate.id,))
+    row = doctor.store.one("SELECT * FROM sick_leave_certificates WHERE id = ?", (certificate.id,))
     assert row is not None
     assert (row["start_date"], row["end_date"], row["days"]) == ("2026-12-30", "2027-01-03", 5)
 
@@ -131,40 +132,54 @@ def test_extension_continues_the_chain(doctor: Session) -> None:
     )
     second = issue_sick_leave_certificate(
         doctor,
-        initial(patient_id, date(2026, 3, 7), 3, kind="extension",
-                extends_number=first.number.lower(), outings_allowed=False),
+        initial(
+            patient_id,
+            date(2026, 3, 7),
+            3,
+            kind="extension",
+            extends_number=first.number.lower(),
+            outings_allowed=False,
+        ),
         clock=at("2026-03-06T15:00:00+00:00"),
     )
     third = issue_sick_leave_certificate(
         doctor,
-        initial(patient_id, date(2026, 3, 10), 2, kind="extension",
-                extends_number=second.number),
+        initial(patient_id, date(2026, 3, 10), 2, kind="extension", extends_number=second.number),
         clock=at("2026-03-09T15:00:00+00:00"),
     )
     assert (second.kind, second.extends_id, second.extends_number) == (
-        "extension", first.id, first.number)
+        "extension",
+        first.id,
+        first.number,
+    )
     assert second.end_date == date(2026, 3, 9)
     assert third.end_date == date(2026, 3, 11)
     assert [c.number for c in list_certificates(doctor, patient_id)] == [
-        third.number, second.number, first.number]
+        third.number,
+        second.number,
+        first.number,
+    ]
     assert list_certificates(doctor, patient_id)[1] == second
     public_key = doctor.store.setting("signing_public_key") or ""
     fields = verify_document(second.signature, public_key)
     assert (fields["k"], fields["x"], fields["o"]) == ("extension", first.number, False)
 
 
-@pytest.mark.parametrize(("start", "expected"), [(date(2026, 3, 8), "07/03/2026"),
-                                                  (date(2026, 3, 6), "07/03/2026")])
-def test_extension_must_start_the_day_after(doctor: Session, start: date, expected: str
-                                            ) -> None:
+@pytest.mark.parametrize(
+    ("start", "expected"), [(date(2026, 3, 8), "07/03/2026"), (date(2026, 3, 6), "07/03/2026")]
+)
+def test_extension_must_start_the_day_after(doctor: Session, start: date, expected: str) -> None:
     patient_id = register(doctor)
     clock = at("2026-03-05T08:00:00+00:00")
-    first = issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 2), 5),
-                                         clock=clock)
+    first = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 2), 5), clock=clock
+    )
     with pytest.raises(BrokenExtension) as refused:
         issue_sick_leave_certificate(
-            doctor, initial(patient_id, start, 3, kind="extension",
-                            extends_number=first.number), clock=clock)
+            doctor,
+            initial(patient_id, start, 3, kind="extension", extends_number=first.number),
+            clock=clock,
+        )
     assert refused.value.field == "start_date"
     assert expected in str(refused.value)
     assert first.number in str(refused.value)
@@ -178,18 +193,22 @@ def test_extension_of_another_patients_certificate_is_refused(doctor: Session) -
     for number in (first.number, "AT-TRV-2026-999999"):
         with pytest.raises(CertificateRefused, match="No certificate") as refused:
             issue_sick_leave_certificate(
-                doctor, initial(awa, date(2026, 3, 4), 2, kind="extension",
-                                extends_number=number), clock=clock)
+                doctor,
+                initial(awa, date(2026, 3, 4), 2, kind="extension", extends_number=number),
+                clock=clock,
+            )
         assert refused.value.field == "extends_number"
 
 
 def test_a_certificate_is_extended_only_once(doctor: Session) -> None:
     patient_id = register(doctor)
     clock = at("2026-03-02T08:00:00+00:00")
-    first = issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 2), 2),
-                                         clock=clock)
-    extension = initial(patient_id, date(2026, 3, 4), 2, kind="extension",
-                        extends_number=first.number)
+    first = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 2), 2), clock=clock
+    )
+    extension = initial(
+        patient_id, date(2026, 3, 4), 2, kind="extension", extends_number=first.number
+    )
     second = issue_sick_leave_certificate(doctor, extension, clock=clock)
     with pytest.raises(CertificateRefused, match=f"already extended by {second.number}"):
         issue_sick_leave_certificate(doctor, extension, clock=clock)
@@ -198,28 +217,33 @@ def test_a_certificate_is_extended_only_once(doctor: Session) -> None:
 def test_overlapping_initial_certificate_is_refused(doctor: Session) -> None:
     patient_id = register(doctor)
     clock = at("2026-03-02T08:00:00+00:00")
-    first = issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 2), 5),
-                                         clock=clock)
+    first = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 2), 5), clock=clock
+    )
     with pytest.raises(OverlappingCertificate, match=first.number):
-        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 1), 2),
-                                     clock=clock)
+        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 1), 2), clock=clock)
     # The day after the first one ends is free again.
     issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 7), 1), clock=clock)
 
 
 @pytest.mark.parametrize(
     ("kind", "extends_number", "field"),
-    [("extension", None, "extends_number"), ("initial", "AT-TRV-2026-000001", "extends_number"),
-     ("renewal", None, "kind")],
+    [
+        ("extension", None, "extends_number"),
+        ("initial", "AT-TRV-2026-000001", "extends_number"),
+        ("renewal", None, "kind"),
+    ],
 )
-def test_kind_and_extended_number_must_agree(doctor: Session, kind: str,
-                                             extends_number: str | None, field: str) -> None:
+def test_kind_and_extended_number_must_agree(
+    doctor: Session, kind: str, extends_number: str | None, field: str
+) -> None:
     patient_id = register(doctor)
     with pytest.raises(CertificateRefused) as refused:
         issue_sick_leave_certificate(
-            doctor, initial(patient_id, date(2026, 3, 2), 2, kind=kind,
-                            extends_number=extends_number),
-            clock=at("2026-03-02T08:00:00+00:00"))
+            doctor,
+            initial(patient_id, date(2026, 3, 2), 2, kind=kind, extends_number=extends_number),
+            clock=at("2026-03-02T08:00:00+00:00"),
+        )
     assert refused.value.field == field
 
 
@@ -230,13 +254,13 @@ def test_three_days_back_is_allowed_four_is_refused(doctor: Session) -> None:
     patient_id = register(doctor)
     monday = at("2026-03-09T08:00:00+00:00")
     with pytest.raises(BackDatedCertificate) as refused:
-        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 5), 7),
-                                     clock=monday)
+        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 5), 7), clock=monday)
     assert refused.value.field == "start_date"
     assert "05/03/2026" in str(refused.value)
     assert "09/03/2026" in str(refused.value)
-    friday = issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 6), 7),
-                                          clock=monday)
+    friday = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 6), 7), clock=monday
+    )
     assert friday.start_date == date(2026, 3, 6)
 
 
@@ -244,8 +268,7 @@ def test_more_than_thirty_days_ahead_is_refused(doctor: Session) -> None:
     patient_id = register(doctor)
     clock = at("2026-03-01T08:00:00+00:00")
     with pytest.raises(FarFutureCertificate):
-        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 4, 1), 2),
-                                     clock=clock)
+        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 4, 1), 2), clock=clock)
     issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 31), 2), clock=clock)
 
 
@@ -253,8 +276,11 @@ def test_more_than_thirty_days_ahead_is_refused(doctor: Session) -> None:
 def test_impossible_number_of_days_is_refused(doctor: Session, days: int) -> None:
     patient_id = register(doctor)
     with pytest.raises(CertificateRefused, match="1 to 365") as refused:
-        issue_sick_leave_certificate(doctor, initial(patient_id, date(2026, 3, 2), days),
-                                     clock=at("2026-03-02T08:00:00+00:00"))
+        issue_sick_leave_certificate(
+            doctor,
+            initial(patient_id, date(2026, 3, 2), days),
+            clock=at("2026-03-02T08:00:00+00:00"),
+        )
     assert refused.value.field == "days"
 
 
@@ -270,13 +296,14 @@ def test_unknown_icd_code_is_refused_and_nothing_is_written(doctor: Session) -> 
     clock = at("2026-03-02T08:00:00+00:00")
     with pytest.raises(CertificateRefused, match="XX99 is not an ICD-11 code") as refused:
         issue_sick_leave_certificate(
-            doctor, initial(patient_id, date(2026, 3, 2), 2, diagnosis_code="xx99"),
-            clock=clock)
+            doctor, initial(patient_id, date(2026, 3, 2), 2, diagnosis_code="xx99"), clock=clock
+        )
     assert refused.value.field == "diagnosis_code"
     assert count(doctor, "SELECT count(*) FROM outbox WHERE kind = 'sick_leave_certificate'") == 0
     # The refused certificate used no number.
     certificate = issue_sick_leave_certificate(
-        doctor, initial(patient_id, date(2026, 3, 2), 2), clock=clock)
+        doctor, initial(patient_id, date(2026, 3, 2), 2), clock=clock
+    )
     assert certificate.number == "AT-TRV-2026-000001"
 
 
@@ -286,8 +313,10 @@ def test_encounter_of_another_patient_is_refused(doctor: Session) -> None:
     visit = record_consultation(doctor, ConsultationForm(awa, "Fièvre"))
     with pytest.raises(NotFound):
         issue_sick_leave_certificate(
-            doctor, initial(zoe, date(2026, 3, 2), 2, encounter_id=visit.id),
-            clock=at("2026-03-02T08:00:00+00:00"))
+            doctor,
+            initial(zoe, date(2026, 3, 2), 2, encounter_id=visit.id),
+            clock=at("2026-03-02T08:00:00+00:00"),
+        )
     with pytest.raises(NotFound):
         get_certificate(doctor, "no-such-certificate")
 
@@ -299,20 +328,29 @@ def test_certificate_is_queued_for_central_and_audited(doctor: Session) -> None:
     patient_id = register(doctor)
     visit = record_consultation(doctor, ConsultationForm(patient_id, "Fièvre et frissons"))
     certificate = issue_sick_leave_certificate(
-        doctor, initial(patient_id, date(2026, 3, 2), 4, encounter_id=visit.id,
-                        diagnosis_code=MALARIA),
-        clock=at("2026-03-02T08:00:00+00:00"))
+        doctor,
+        initial(patient_id, date(2026, 3, 2), 4, encounter_id=visit.id, diagnosis_code=MALARIA),
+        clock=at("2026-03-02T08:00:00+00:00"),
+    )
     outbox: list[Any] = doctor.store.all(
-        "SELECT record_id, payload FROM outbox WHERE kind = 'sick_leave_certificate'")
+        "SELECT record_id, payload FROM outbox WHERE kind = 'sick_leave_certificate'"
+    )
     assert [row["record_id"] for row in outbox] == [certificate.id]
     payload = json.loads(outbox[0]["payload"])
     assert (payload["number"], payload["end_date"], payload["encounter_id"]) == (
-        certificate.number, "2026-03-05", visit.id)
+        certificate.number,
+        "2026-03-05",
+        visit.id,
+    )
     audit: list[Any] = doctor.store.all(
-        "SELECT * FROM audit_events WHERE action = 'issue_sick_leave'")
+        "SELECT * FROM audit_events WHERE action = 'issue_sick_leave'"
+    )
     assert len(audit) == 1
     assert (audit[0]["object_id"], audit[0]["patient_id"], audit[0]["user_id"]) == (
-        certificate.id, patient_id, doctor.actor.user_id)
+        certificate.id,
+        patient_id,
+        doctor.actor.user_id,
+    )
     # Identifiers only: no name, no diagnosis in the trail.
     assert "Malaria" not in json.dumps(dict(audit[0]))
     assert MALARIA not in json.dumps(dict(audit[0]))
@@ -322,14 +360,24 @@ def test_signed_code_holds_the_period_but_not_the_diagnosis(doctor: Session) -> 
     patient_id = register(doctor, "Adjoa Ɛkua", "Kouassi-Yao")
     issued = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     certificate = issue_sick_leave_certificate(
-        doctor, initial(patient_id, date(2026, 3, 2), 4, diagnosis_code=MALARIA),
-        clock=lambda: issued)
-    fields = verify_document(certificate.signature, doctor.store.setting("signing_public_key")
-                             or "")
+        doctor,
+        initial(patient_id, date(2026, 3, 2), 4, diagnosis_code=MALARIA),
+        clock=lambda: issued,
+    )
+    fields = verify_document(
+        certificate.signature, doctor.store.setting("signing_public_key") or ""
+    )
     assert fields == {
-        "t": "sl", "n": certificate.number, "c": doctor.site_id, "d": int(issued.timestamp()),
-        "p": ["Kouassi-Yao", "Adjoa Ɛkua", "1990-02-01"], "s": "2026-03-02", "e": "2026-03-05",
-        "j": 4, "k": "initial", "o": True,
+        "t": "sl",
+        "n": certificate.number,
+        "c": doctor.site_id,
+        "d": int(issued.timestamp()),
+        "p": ["Kouassi-Yao", "Adjoa Ɛkua", "1990-02-01"],
+        "s": "2026-03-02",
+        "e": "2026-03-05",
+        "j": 4,
+        "k": "initial",
+        "o": True,
     }
     flat = json.dumps(fields, ensure_ascii=False)
     assert MALARIA not in flat

@@ -16,8 +16,14 @@ from clinic_app.records.patients import PatientForm, register_patient
 from clinic_app.session import Session
 
 VITALS = {
-    "systolic": 128, "diastolic": 82, "heart_rate": 76, "respiratory_rate": 16,
-    "temperature": 38.4, "spo2": 97, "weight": 64, "height": 165,
+    "systolic": 128,
+    "diastolic": 82,
+    "heart_rate": 76,
+    "respiratory_rate": 16,
+    "temperature": 38.4,
+    "spo2": 97,
+    "weight": 64,
+    "height": 165,
 }
 
 
@@ -29,8 +35,9 @@ def patient_id(nurse: Session) -> str:
 def test_nurse_records_consultation_offline(nurse: Session, patient_id: str) -> None:
     saved = record_consultation(
         nurse,
-        ConsultationForm(patient_id, "Fièvre depuis 3 jours", VITALS, "RAS",
-                         (("Pénicilline", "urticaire"),)),
+        ConsultationForm(
+            patient_id, "Fièvre depuis 3 jours", VITALS, "RAS", (("Pénicilline", "urticaire"),)
+        ),
     )
     rows = nurse.store.all(
         "SELECT loinc, value, unit FROM observations WHERE encounter_id = ?", (saved.id,)
@@ -50,9 +57,18 @@ def test_nurse_records_consultation_offline(nurse: Session, patient_id: str) -> 
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("temperature", 377), ("temperature", 20), ("systolic", 400), ("diastolic", 5),
-     ("heart_rate", 0), ("spo2", 101), ("weight", -3), ("height", 900),
-     ("respiratory_rate", 200), ("temperature", "trente-sept")],
+    [
+        ("temperature", 377),
+        ("temperature", 20),
+        ("systolic", 400),
+        ("diastolic", 5),
+        ("heart_rate", 0),
+        ("spo2", 101),
+        ("weight", -3),
+        ("height", 900),
+        ("respiratory_rate", 200),
+        ("temperature", "trente-sept"),
+    ],
 )
 def test_impossible_vital_is_refused_and_nothing_saved(
     nurse: Session, patient_id: str, key: str, value: object
@@ -78,8 +94,6 @@ def test_complaint_is_required(nurse: Session, patient_id: str) -> None:
     assert caught.value.field == "complaint"
 
 
-def test_storekeeper_may_not_record_consultations(
-    storekeeper: Session, patient_id: str
-) -> None:
+def test_storekeeper_may_not_record_consultations(storekeeper: Session, patient_id: str) -> None:
     with pytest.raises(PermissionDenied):
         record_consultation(storekeeper, ConsultationForm(patient_id, "Toux"))

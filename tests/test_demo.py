@@ -34,7 +34,11 @@ def _run_demo_command(data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
         [sys.executable, "-m", "clinic_app", "demo-data", "--data-dir", str(data_dir)],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=DEMO_TIMEOUT_S,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=DEMO_TIMEOUT_S,
         check=False,
     )
 
@@ -62,8 +66,10 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def demo_sessions(demo_run: tuple[Path, str]) -> Iterator[dict[Role, Session]]:
     data_dir, stdout = demo_run
-    sessions = {Role(role): login(data_dir, username, password)
-                for username, (role, password) in _printed_accounts(stdout).items()}
+    sessions = {
+        Role(role): login(data_dir, username, password)
+        for username, (role, password) in _printed_accounts(stdout).items()
+    }
     yield sessions
     for session in sessions.values():
         session.close()
@@ -154,7 +160,8 @@ def test_demo_stock_shows_a_lot_expiring_soon_and_an_item_to_reorder(
 
 
 def test_second_demo_on_the_same_folder_is_refused_in_one_line(
-    demo_run: tuple[Path, str], demo_sessions: dict[Role, Session],
+    demo_run: tuple[Path, str],
+    demo_sessions: dict[Role, Session],
 ) -> None:
     data_dir, _ = demo_run
     again = _run_demo_command(data_dir)
@@ -177,9 +184,7 @@ def test_generated_patients_go_through_registration_rules(nurse: Session) -> Non
     numbers = [p.national_id for p in patients if p.national_id]
     assert len(numbers) == len(set(numbers)) > 350
     outbox = nurse.store.one("SELECT count(*) FROM outbox WHERE kind = 'patient'")
-    audited = nurse.store.one(
-        "SELECT count(*) FROM audit_events WHERE action = 'register_patient'"
-    )
+    audited = nurse.store.one("SELECT count(*) FROM audit_events WHERE action = 'register_patient'")
     assert outbox is not None
     assert outbox[0] == 500
     assert audited is not None
@@ -188,8 +193,9 @@ def test_generated_patients_go_through_registration_rules(nurse: Session) -> Non
     assert any("-" in p.family_name for p in patients)
     assert any(p.given_name != p.given_name.encode("ascii", "ignore").decode() for p in patients)
     today = local_date(utc_now(), nurse.zone)
-    assert all(p.birth_date is not None and date(1890, 1, 1) <= p.birth_date <= today
-               for p in patients)
+    assert all(
+        p.birth_date is not None and date(1890, 1, 1) <= p.birth_date <= today for p in patients
+    )
     numbered = next(p for p in patients[100:] if p.national_id)
     assert numbered.id in {p.id for p in search_patients(nurse, numbered.national_id[:7])}
 
@@ -203,7 +209,8 @@ def test_same_seed_gives_the_same_patients() -> None:
 
 
 def test_failed_demo_leaves_no_half_made_clinic(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def power_cut(*_: object) -> int:
         raise OSError("disk full")

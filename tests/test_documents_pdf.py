@@ -77,21 +77,34 @@ def prescribe(session: Session, patient_id: str, clock: Clock | None = None) -> 
         upsert_catalogue_items(tx, read_catalogue_file(resource_path("demo", "catalogue.tsv")))
     drugs: list[Any] = session.store.all("SELECT id FROM catalogue_items ORDER BY name LIMIT 2")
     return write_prescription(
-        session, patient_id=patient_id, encounter_id=None, clock=clock or at(ISSUED),
-        lines=[PrescriptionLine(drugs[0]["id"], "1 comprimé", "3 fois par jour", 5, 15),
-               PrescriptionLine(drugs[1]["id"], "2 gélules", "matin & soir", 7, 28)],
+        session,
+        patient_id=patient_id,
+        encounter_id=None,
+        clock=clock or at(ISSUED),
+        lines=[
+            PrescriptionLine(drugs[0]["id"], "1 comprimé", "3 fois par jour", 5, 15),
+            PrescriptionLine(drugs[1]["id"], "2 gélules", "matin & soir", 7, 28),
+        ],
     )
 
 
 def certify(session: Session, patient_id: str, **changes: Any) -> SickLeaveCertificate:
-    form = SickLeaveForm(patient_id, None, date(2026, 3, 2), 5, "initial",
-                         outings_allowed=False, diagnosis_code=MALARIA)
+    form = SickLeaveForm(
+        patient_id,
+        None,
+        date(2026, 3, 2),
+        5,
+        "initial",
+        outings_allowed=False,
+        diagnosis_code=MALARIA,
+    )
     return issue_sick_leave_certificate(session, replace(form, **changes), clock=at(ISSUED))
 
 
 def print_events(session: Session) -> list[tuple[str, str, str]]:
     rows: list[Any] = session.store.all(
-        "SELECT * FROM audit_events WHERE action = 'print_document' ORDER BY rowid")
+        "SELECT * FROM audit_events WHERE action = 'print_document' ORDER BY rowid"
+    )
     return [(row["object_kind"], row["object_id"], row["outcome"]) for row in rows]
 
 
@@ -116,10 +129,24 @@ def test_prescription_prints_with_names_intact(doctor: Session, out: Path) -> No
     prescription = prescribe(doctor, patient_id)
     path = prescription_pdf(doctor, prescription.id, out / "ordonnance.pdf")
     text = text_of(path)
-    for expected in ("ORDONNANCE", prescription.number, "Centre de santé de Treichville",
-                     "Site TRV", "Dr Awa Koné", "N'GUESSAN Zoé", "14/07/1988", "37 ans",
-                     "Féminin", "Date : 02/03/2026", "3 fois par jour", "matin & soir", "5 j",
-                     "7 j", "15", "28"):
+    for expected in (
+        "ORDONNANCE",
+        prescription.number,
+        "Centre de santé de Treichville",
+        "Site TRV",
+        "Dr Awa Koné",
+        "N'GUESSAN Zoé",
+        "14/07/1988",
+        "37 ans",
+        "Féminin",
+        "Date : 02/03/2026",
+        "3 fois par jour",
+        "matin & soir",
+        "5 j",
+        "7 j",
+        "15",
+        "28",
+    ):
         assert expected in text, expected
     for item in prescription.items:
         assert item.drug_name in text
@@ -134,8 +161,7 @@ def test_prescription_prints_with_names_intact(doctor: Session, out: Path) -> No
 
 def test_reprinted_prescription_says_duplicata(doctor: Session, out: Path) -> None:
     prescription = prescribe(doctor, register(doctor, "Awa", "Ouédraogo"))
-    first = text_of(prescription_pdf(doctor, prescription.id, out / "a.pdf",
-                                     duplicate=True))
+    first = text_of(prescription_pdf(doctor, prescription.id, out / "a.pdf", duplicate=True))
     assert "DUPLICATA" in first
     assert "OUÉDRAOGO Awa" in first
     # A second printing is a duplicate even if the caller forgets to say so.
@@ -146,8 +172,10 @@ def test_reprinted_prescription_says_duplicata(doctor: Session, out: Path) -> No
 
 @pytest.mark.parametrize(
     ("issued", "printed", "year"),
-    [("2026-12-31T22:30:00+00:00", "31/12/2026", 2026),  # 23:30 in Lagos: still 31 December
-     ("2026-12-31T23:30:00+00:00", "01/01/2027", 2027)],  # 00:30 in Lagos; UTC says 31/12
+    [
+        ("2026-12-31T22:30:00+00:00", "31/12/2026", 2026),  # 23:30 in Lagos: still 31 December
+        ("2026-12-31T23:30:00+00:00", "01/01/2027", 2027),
+    ],  # 00:30 in Lagos; UTC says 31/12
 )
 def test_prescription_date_is_the_clinics_calendar_date(
     doctor: Session, out: Path, issued: str, printed: str, year: int
@@ -164,9 +192,12 @@ def test_long_prescription_numbers_its_pages(doctor: Session, out: Path) -> None
     prescribe(doctor, patient_id)  # loads the catalogue
     drugs: list[Any] = doctor.store.all("SELECT id FROM catalogue_items ORDER BY name LIMIT 20")
     prescription = write_prescription(
-        doctor, patient_id=patient_id, encounter_id=None, clock=at(ISSUED),
-        lines=[PrescriptionLine(drug["id"], "1 dose", "2 fois par jour", 5, 10)
-               for drug in drugs])
+        doctor,
+        patient_id=patient_id,
+        encounter_id=None,
+        clock=at(ISSUED),
+        lines=[PrescriptionLine(drug["id"], "1 dose", "2 fois par jour", 5, 10) for drug in drugs],
+    )
     pages = PdfReader(prescription_pdf(doctor, prescription.id, out / "rx.pdf")).pages
     assert len(pages) > 1
     for number, page in enumerate(pages, start=1):
@@ -184,8 +215,7 @@ def test_nurse_may_not_print(doctor: Session, nurse: Session, out: Path) -> None
     assert print_events(doctor) == []
 
 
-def test_unwritable_folder_leaves_no_file_and_no_print_event(doctor: Session,
-                                                             out: Path) -> None:
+def test_unwritable_folder_leaves_no_file_and_no_print_event(doctor: Session, out: Path) -> None:
     prescription = prescribe(doctor, register(doctor, "Zoé", "N'Guessan"))
     with pytest.raises(DocumentNotSaved, match="missing"):
         prescription_pdf(doctor, prescription.id, out / "missing" / "rx.pdf")
@@ -196,15 +226,24 @@ def test_unwritable_folder_leaves_no_file_and_no_print_event(doctor: Session,
 # --- sick-leave certificates ------------------------------------------------------------
 
 
-def test_patient_copy_shows_the_diagnosis_and_the_period(doctor: Session, out: Path
-                                                         ) -> None:
+def test_patient_copy_shows_the_diagnosis_and_the_period(doctor: Session, out: Path) -> None:
     patient_id = register(doctor, "Adjoa Ɛkua", "Kouassi-Yao", "CI-0123-4567")
     certificate = certify(doctor, patient_id)
     text = text_of(sick_leave_pdf(doctor, certificate.id, out / "patient.pdf"))
-    for expected in ("CERTIFICAT D'ARRÊT DE TRAVAIL", "Arrêt initial", "Volet patient",
-                     certificate.number, "KOUASSI-YAO Adjoa Ɛkua", "Né(e) le 14/07/1988",
-                     "CI-0123-4567", "Délivré le : 02/03/2026", "Dr Awa Koné",
-                     "02/03/2026 5 06/03/2026 Non", MALARIA, MALARIA_TITLE):
+    for expected in (
+        "CERTIFICAT D'ARRÊT DE TRAVAIL",
+        "Arrêt initial",
+        "Volet patient",
+        certificate.number,
+        "KOUASSI-YAO Adjoa Ɛkua",
+        "Né(e) le 14/07/1988",
+        "CI-0123-4567",
+        "Délivré le : 02/03/2026",
+        "Dr Awa Koné",
+        "02/03/2026 5 06/03/2026 Non",
+        MALARIA,
+        MALARIA_TITLE,
+    ):
         assert expected in text, expected
     assert "Ce volet ne mentionne pas le diagnostic" not in text
     assert print_events(doctor) == [("sick_leave_patient_copy", certificate.id, "original")]
@@ -212,8 +251,7 @@ def test_patient_copy_shows_the_diagnosis_and_the_period(doctor: Session, out: P
 
 def test_employer_copy_never_shows_the_diagnosis(doctor: Session, out: Path) -> None:
     certificate = certify(doctor, register(doctor, "Zoé", "N'Guessan"))
-    path = sick_leave_pdf(doctor, certificate.id, out / "employeur.pdf",
-                          employer_copy=True)
+    path = sick_leave_pdf(doctor, certificate.id, out / "employeur.pdf", employer_copy=True)
     text = text_of(path)
     assert "Volet employeur" in text
     assert "Ce volet ne mentionne pas le diagnostic" in text
@@ -234,11 +272,17 @@ def test_employer_copy_never_shows_the_diagnosis(doctor: Session, out: Path) -> 
 def test_extension_says_which_certificate_it_extends(doctor: Session, out: Path) -> None:
     patient_id = register(doctor, "Awa", "Ouédraogo")
     first = certify(doctor, patient_id)
-    extension = certify(doctor, patient_id, kind="extension", extends_number=first.number,
-                        start_date=date(2026, 3, 7), days=10, outings_allowed=True,
-                        diagnosis_code=None)
-    text = text_of(sick_leave_pdf(doctor, extension.id, out / "prolongation.pdf",
-                                  duplicate=True))
+    extension = certify(
+        doctor,
+        patient_id,
+        kind="extension",
+        extends_number=first.number,
+        start_date=date(2026, 3, 7),
+        days=10,
+        outings_allowed=True,
+        diagnosis_code=None,
+    )
+    text = text_of(sick_leave_pdf(doctor, extension.id, out / "prolongation.pdf", duplicate=True))
     assert f"Prolongation de l'arrêt n° {first.number}" in text
     assert "07/03/2026 10 16/03/2026 Oui" in text
     assert "Diagnostic (CIM-11) : Non précisé" in text
@@ -251,20 +295,27 @@ def test_extension_says_which_certificate_it_extends(doctor: Session, out: Path)
 def scanned_codes(pdf: Path, folder: Path) -> list[str]:
     """What a scanner reads off the printed page: poppler renders it, zbar decodes it."""
     if shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None:
-        pytest.skip("needs pdftoppm and zbarimg (Debian: poppler-utils zbar-tools) "
-                    "to read the printed QR code")
-    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(pdf),
-                    str(folder / "page")], check=True, timeout=30)
-    scan = subprocess.run(["zbarimg", "-q", str(folder / "page.png")], capture_output=True,
-                          text=True, timeout=30)
+        pytest.skip(
+            "needs pdftoppm and zbarimg (Debian: poppler-utils zbar-tools) "
+            "to read the printed QR code"
+        )
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", "-singlefile", str(pdf), str(folder / "page")],
+        check=True,
+        timeout=30,
+    )
+    scan = subprocess.run(
+        ["zbarimg", "-q", str(folder / "page.png")], capture_output=True, text=True, timeout=30
+    )
     (folder / "page.png").unlink()
     return scan.stdout.splitlines()
 
 
 def test_printed_qr_code_verifies_to_the_certificate(doctor: Session, out: Path) -> None:
     certificate = certify(doctor, register(doctor, "Zoé", "N'Guessan"))
-    pdf = sick_leave_pdf(doctor, certificate.id, out / "employeur.pdf",
-                         employer_copy=True, duplicate=True)  # under the pale DUPLICATA too
+    pdf = sick_leave_pdf(
+        doctor, certificate.id, out / "employeur.pdf", employer_copy=True, duplicate=True
+    )  # under the pale DUPLICATA too
     codes = scanned_codes(pdf, out)
     qr = [line.removeprefix("QR-Code:") for line in codes if line.startswith("QR-Code:")]
     assert qr == [certificate.signature]
@@ -276,27 +327,29 @@ def test_printed_qr_code_verifies_to_the_certificate(doctor: Session, out: Path)
 
 def test_printed_prescription_code_scans(doctor: Session, out: Path) -> None:
     prescription = prescribe(doctor, register(doctor, "Zoé", "N'Guessan"))
-    codes = scanned_codes(prescription_pdf(doctor, prescription.id, out / "rx.pdf"),
-                          out)
+    codes = scanned_codes(prescription_pdf(doctor, prescription.id, out / "rx.pdf"), out)
     assert f"QR-Code:{prescription.signature}" in codes
     assert f"CODE-128:{prescription.number}" in codes
     assert verify_printed_code(prescription.signature, public_key(doctor))["n"] == (
-        prescription.number)
+        prescription.number
+    )
 
 
 def test_tampered_code_is_refused(doctor: Session) -> None:
     certificate = certify(doctor, register(doctor, "Zoé", "N'Guessan"))
     text = certificate.signature
     middle = len(text) // 2
-    changed = text[:middle] + ("A" if text[middle] != "A" else "B") + text[middle + 1:]
+    changed = text[:middle] + ("A" if text[middle] != "A" else "B") + text[middle + 1 :]
     with pytest.raises(ForgedDocument):
         verify_printed_code(changed, public_key(doctor))
     # A well-formed code whose days were raised, with the clinic's signature kept.
-    payload, signature = cbor2.loads(base45.b45decode(text[len(PREFIX):]))
+    payload, signature = cbor2.loads(base45.b45decode(text[len(PREFIX) :]))
     fields = cbor2.loads(payload)
     fields["j"] = 15
-    forged = PREFIX + base45.b45encode(
-        cbor2.dumps([cbor2.dumps(fields, canonical=True), signature])).decode()
+    forged = (
+        PREFIX
+        + base45.b45encode(cbor2.dumps([cbor2.dumps(fields, canonical=True), signature])).decode()
+    )
     with pytest.raises(ForgedDocument):
         verify_printed_code(forged, public_key(doctor))
 
@@ -341,7 +394,6 @@ def test_clinic_printing_in_english(doctor: Session, out: Path) -> None:
     with doctor.transaction() as tx:
         tx.execute("UPDATE settings SET value = 'en' WHERE key = 'language'")
     certificate = certify(doctor, register(doctor, "Zoé", "N'Guessan"))
-    text = text_of(sick_leave_pdf(doctor, certificate.id, out / "c.pdf",
-                                  employer_copy=True))
+    text = text_of(sick_leave_pdf(doctor, certificate.id, out / "c.pdf", employer_copy=True))
     assert "SICK-LEAVE CERTIFICATE" in text
     assert "does not state the diagnosis" in text

@@ -53,9 +53,18 @@ def test_the_whole_who_list_is_loaded(doctor: Session) -> None:
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("paludisme", "1F4Z"), ("Paludisme", "1F4Z"), ("palu", "1F4Z"), ("malaria", "1F4Z"),
-     ("diabete", "5A14"), ("hypertension", "BA00.Z"), ("fièvre typhoïde", "1A07.Z"),
-     ("1F4Z", "1F4Z"), ("cough", "MD12"), ("toux", "MD12")],
+    [
+        ("paludisme", "1F4Z"),
+        ("Paludisme", "1F4Z"),
+        ("palu", "1F4Z"),
+        ("malaria", "1F4Z"),
+        ("diabete", "5A14"),
+        ("hypertension", "BA00.Z"),
+        ("fièvre typhoïde", "1A07.Z"),
+        ("1F4Z", "1F4Z"),
+        ("cough", "MD12"),
+        ("toux", "MD12"),
+    ],
 )
 def test_doctor_finds_codes_by_french_word_english_title_or_code(
     doctor: Session, query: str, code: str
@@ -81,7 +90,10 @@ def test_diagnosis_is_recorded_with_system_code_and_title(
     _, encounter_id = encounter
     diagnosis = add_diagnosis(doctor, encounter_id, "1f4z")
     assert (diagnosis.system, diagnosis.code, diagnosis.display) == (
-        "http://id.who.int/icd/release/11/mms", "1F4Z", "Malaria, unspecified")
+        "http://id.who.int/icd/release/11/mms",
+        "1F4Z",
+        "Malaria, unspecified",
+    )
     assert encounter_diagnoses(doctor, encounter_id) == [diagnosis]
 
 
@@ -90,8 +102,9 @@ def test_unknown_code_is_refused(doctor: Session, encounter: tuple[str, str]) ->
         add_diagnosis(doctor, encounter[1], "ZZZ9")
 
 
-def test_nurse_may_not_diagnose(nurse: Session, doctor: Session,
-                                encounter: tuple[str, str]) -> None:
+def test_nurse_may_not_diagnose(
+    nurse: Session, doctor: Session, encounter: tuple[str, str]
+) -> None:
     with pytest.raises(PermissionDenied):
         add_diagnosis(nurse, encounter[1], "1F4Z")
 
@@ -123,11 +136,15 @@ def test_doctor_writes_a_numbered_signed_prescription(
 ) -> None:
     patient_id, encounter_id = encounter
     first = write_prescription(
-        doctor, patient_id=patient_id, encounter_id=encounter_id,
+        doctor,
+        patient_id=patient_id,
+        encounter_id=encounter_id,
         lines=[PrescriptionLine(catalogue[0], "1 comprimé", "3 fois par jour", 5, 15)],
     )
     second = write_prescription(
-        doctor, patient_id=patient_id, encounter_id=None,
+        doctor,
+        patient_id=patient_id,
+        encounter_id=None,
         lines=[PrescriptionLine(catalogue[1], "2 comprimés", "2 fois par jour", 3, 12)],
     )
     assert first.number.startswith("ORD-TRV-")
@@ -137,28 +154,34 @@ def test_doctor_writes_a_numbered_signed_prescription(
     signed = verify_document(first.signature, public_key)
     assert signed["n"] == first.number
     assert signed["p"][:2] == ["N'Guessan", "Zoé"]
-    tampered = first.signature[:-3] + ("A" if first.signature[-3] != "A" else "B") + \
-        first.signature[-2:]
+    tampered = (
+        first.signature[:-3] + ("A" if first.signature[-3] != "A" else "B") + first.signature[-2:]
+    )
     with pytest.raises(ForgedDocument):
         verify_document(tampered, public_key)
     assert [p.number for p in list_prescriptions(doctor, patient_id=patient_id)] == [
-        second.number, first.number]
+        second.number,
+        first.number,
+    ]
 
 
 @pytest.mark.parametrize(
     "line",
-    [PrescriptionLine("no-such-drug", "1", "1/j", 1, 1),
-     PrescriptionLine("{first}", "", "1/j", 1, 1),
-     PrescriptionLine("{first}", "1", "1/j", 0, 1),
-     PrescriptionLine("{first}", "1", "1/j", 5, 0),
-     PrescriptionLine("{first}", "1", "1/j", 5, 10**9)],
+    [
+        PrescriptionLine("no-such-drug", "1", "1/j", 1, 1),
+        PrescriptionLine("{first}", "", "1/j", 1, 1),
+        PrescriptionLine("{first}", "1", "1/j", 0, 1),
+        PrescriptionLine("{first}", "1", "1/j", 5, 0),
+        PrescriptionLine("{first}", "1", "1/j", 5, 10**9),
+    ],
 )
 def test_bad_prescription_line_is_refused_and_nothing_written(
     doctor: Session, encounter: tuple[str, str], catalogue: list[str], line: PrescriptionLine
 ) -> None:
     if line.catalogue_item_id == "{first}":
-        line = PrescriptionLine(catalogue[0], line.dose, line.frequency, line.duration_days,
-                                line.quantity)
+        line = PrescriptionLine(
+            catalogue[0], line.dose, line.frequency, line.duration_days, line.quantity
+        )
     with pytest.raises(InvalidInput):
         write_prescription(doctor, patient_id=encounter[0], encounter_id=None, lines=[line])
     assert list_prescriptions(doctor) == []

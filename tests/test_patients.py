@@ -88,8 +88,9 @@ def test_search_finds_by_national_number(nurse: Session) -> None:
 def test_registration_keeps_the_name_as_typed(nurse: Session) -> None:
     patient = register_patient(
         nurse,
-        PatientForm("  Zoé ", "N'Guessan", "female", date(1991, 2, 28), "", "+225 07 12 34 56",
-                    "Bouaké"),
+        PatientForm(
+            "  Zoé ", "N'Guessan", "female", date(1991, 2, 28), "", "+225 07 12 34 56", "Bouaké"
+        ),
     )
     chart = open_chart(nurse, patient.id)
     assert (chart.given_name, chart.family_name, chart.village) == ("Zoé", "N'Guessan", "Bouaké")

@@ -43,16 +43,21 @@ from clinic_app.session import Session
 from clinic_app.storage.keys import TEST_COST
 from tests.conftest import PASSWORDS
 
-USERS = {Role.NURSE: "nurse", Role.DOCTOR: "doctor", Role.STOREKEEPER: "store",
-         Role.ADMIN: "admin"}
+USERS = {Role.NURSE: "nurse", Role.DOCTOR: "doctor", Role.STOREKEEPER: "store", Role.ADMIN: "admin"}
 
 
 @pytest.fixture
 def world(clinic_dir: Path) -> dict[str, Any]:
     """A patient, a consultation and a prescription, made by a doctor-and-admin."""
     admin = login(clinic_dir, "admin", PASSWORDS["admin"])
-    create_user(admin, username="boss", display_name="Tout", roles=set(Role),
-                password="boss-pass-1", cost=TEST_COST)
+    create_user(
+        admin,
+        username="boss",
+        display_name="Tout",
+        roles=set(Role),
+        password="boss-pass-1",
+        cost=TEST_COST,
+    )
     admin.close()
     boss = login(clinic_dir, "boss", "boss-pass-1")
     with boss.transaction() as tx:
@@ -60,8 +65,12 @@ def world(clinic_dir: Path) -> dict[str, Any]:
     item = list_catalogue(boss)[0]
     patient = register_patient(boss, PatientForm("Zoé", "N'Guessan", "female"))
     visit = record_consultation(boss, ConsultationForm(patient.id, "Fièvre"))
-    rx = write_prescription(boss, patient_id=patient.id, encounter_id=visit.id,
-                            lines=[PrescriptionLine(item.id, "1", "3/j", 3, 9)])
+    rx = write_prescription(
+        boss,
+        patient_id=patient.id,
+        encounter_id=visit.id,
+        lines=[PrescriptionLine(item.id, "1", "3/j", 3, 9)],
+    )
     receive_stock(boss, ReceiptLine(item.gtin, "L1", date(2099, 1, 31), 100))
     boss.close()
     return {"patient": patient.id, "visit": visit.id, "rx": rx.id, "item": item}
@@ -72,22 +81,33 @@ SERVICES: dict[Action, Callable[[Session, dict[str, Any]], object]] = {
     Action.OPEN_CHART: lambda s, w: open_chart(s, w["patient"]),
     Action.REGISTER_PATIENT: lambda s, w: register_patient(s, PatientForm("Awa", "Koné", "female")),
     Action.RECORD_CONSULTATION: lambda s, w: record_consultation(
-        s, ConsultationForm(w["patient"], "Toux")),
+        s, ConsultationForm(w["patient"], "Toux")
+    ),
     Action.RECORD_ALLERGY: lambda s, w: record_allergy(s, w["patient"], "Pénicilline"),
     Action.DIAGNOSE: lambda s, w: (search_icd11(s, "palu"), add_diagnosis(s, w["visit"], "1F4Z")),
     Action.PRESCRIBE: lambda s, w: write_prescription(
-        s, patient_id=w["patient"], encounter_id=None,
-        lines=[PrescriptionLine(w["item"].id, "1", "1/j", 1, 1)]),
+        s,
+        patient_id=w["patient"],
+        encounter_id=None,
+        lines=[PrescriptionLine(w["item"].id, "1", "1/j", 1, 1)],
+    ),
     Action.ISSUE_SICK_LEAVE: lambda s, w: issue_sick_leave_certificate(
-        s, SickLeaveForm(w["patient"], None, date.today(), 2, "initial", True)),
+        s, SickLeaveForm(w["patient"], None, date.today(), 2, "initial", True)
+    ),
     Action.VIEW_STOCK: lambda s, w: stock_on_hand(s),
     Action.RECEIVE_STOCK: lambda s, w: receive_stock(
-        s, ReceiptLine(w["item"].gtin, "L2", date(2099, 1, 31), 5)),
+        s, ReceiptLine(w["item"].gtin, "L2", date(2099, 1, 31), 5)
+    ),
     Action.DISPENSE: lambda s, w: dispense_prescription(s, w["rx"]),
     Action.VIEW_PRESCRIPTIONS: lambda s, w: list_prescriptions(s),
     Action.MANAGE_USERS: lambda s, w: create_user(
-        s, username="newcomer", display_name="N", roles={Role.NURSE},
-        password="newcomer-pass", cost=TEST_COST),
+        s,
+        username="newcomer",
+        display_name="N",
+        roles={Role.NURSE},
+        password="newcomer-pass",
+        cost=TEST_COST,
+    ),
 }
 
 

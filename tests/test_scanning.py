@@ -58,8 +58,11 @@ def _sample_rows() -> list[tuple[str, str, str, str, str]]:
     """The file's rows: description, raw (GS written as the 4 characters \\x1d), GTIN-14
     or ERROR, expiry, lot — the last two empty when the code carries none."""
     with shared_path("samples", "gs1-scans.tsv").open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-                if row and not row[0].startswith("#")]
+        rows = [
+            row
+            for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if row and not row[0].startswith("#")
+        ]
     assert len(rows) >= 7
     padded = [[*row, "", "", "", ""] for row in rows]
     return [(row[0], row[1], row[2], row[3], row[4]) for row in padded]
@@ -115,7 +118,10 @@ def test_wrong_check_digit_sample_is_refused_with_the_storekeepers_message() -> 
 def test_every_gs1_symbology_prefix_reads_the_message(prefix: str) -> None:
     result = scan(prefix + PARACETAMOL)
     assert (result.gtin, result.expiry, result.lot) == (
-        "03614142000018", date(2027, 6, 30), "LOT2024A")
+        "03614142000018",
+        date(2027, 6, 30),
+        "LOT2024A",
+    )
     assert result.symbology == prefix
     assert result.problems == ()
 
@@ -171,7 +177,10 @@ def test_broken_symbology_prefix_is_refused_not_crashed(raw: str) -> None:
 def test_gs1_digital_link_in_a_qr_code_is_read() -> None:
     result = scan("]Q1https://id.gs1.org/01/03614142000018/10/LOT2024A?17=270630")
     assert (result.gtin, result.lot, result.expiry) == (
-        "03614142000018", "LOT2024A", date(2027, 6, 30))
+        "03614142000018",
+        "LOT2024A",
+        date(2027, 6, 30),
+    )
 
 
 # --- how keyboard-wedge scanners type ---------------------------------------------------
@@ -202,7 +211,10 @@ def test_lost_separator_between_lot_and_serial_is_flagged_not_hidden() -> None:
 def test_hand_typed_brackets_with_spaces_are_read() -> None:
     result = scan(" (01) 06141410000410 (17) 270531 (10) K-552 ")
     assert (result.gtin, result.expiry, result.lot) == (
-        "06141410000410", date(2027, 5, 31), "K-552")
+        "06141410000410",
+        date(2027, 5, 31),
+        "K-552",
+    )
 
 
 def test_ean_typed_with_the_spaces_printed_under_it_is_read() -> None:
@@ -213,15 +225,33 @@ def test_result_hri_reads_back_to_the_same_result() -> None:
     first = scan(f"]d2{PARACETAMOL}\x1d21SN42")
     again = scan(first.hri)
     assert (again.gtin, again.lot, again.expiry, again.serial) == (
-        first.gtin, first.lot, first.expiry, first.serial)
+        first.gtin,
+        first.lot,
+        first.expiry,
+        first.serial,
+    )
 
 
 # --- a scanner set to US typing on a French AZERTY computer -------------------------------
 
 # What each US key the scanner presses prints on a French AZERTY keyboard.
 US_TO_AZERTY = {
-    "1": "&", "2": "é", "3": '"', "4": "'", "5": "(", "6": "-", "7": "è", "8": "_",
-    "9": "ç", "0": "à", "-": ")", "A": "Q", "Q": "A", "Z": "W", "W": "Z", "M": "?",
+    "1": "&",
+    "2": "é",
+    "3": '"',
+    "4": "'",
+    "5": "(",
+    "6": "-",
+    "7": "è",
+    "8": "_",
+    "9": "ç",
+    "0": "à",
+    "-": ")",
+    "A": "Q",
+    "Q": "A",
+    "Z": "W",
+    "W": "Z",
+    "M": "?",
     "]": "$",
 }
 
@@ -235,7 +265,10 @@ def test_azerty_typed_scan_is_repaired_and_the_layout_problem_reported() -> None
     assert typed.startswith("$déà&à")
     result = scan(typed)
     assert (result.gtin, result.expiry, result.lot) == (
-        "03614142000018", date(2027, 6, 30), "LOT2024A")
+        "03614142000018",
+        date(2027, 6, 30),
+        "LOT2024A",
+    )
     assert result.symbology == "]d2"
     assert has_problem(result, "keyboard layout")
 
@@ -292,8 +325,12 @@ def test_garbage_is_refused(raw: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["3760100001234", "]E03760100001234", "01036141420000191727063010LOT2024A",
-     "(01)06141410000411(17)270531(10)K-552"],
+    [
+        "3760100001234",
+        "]E03760100001234",
+        "01036141420000191727063010LOT2024A",
+        "(01)06141410000411(17)270531(10)K-552",
+    ],
 )
 def test_wrong_check_digit_is_refused_everywhere_and_never_guessed(raw: str) -> None:
     error = refused(raw)
@@ -343,8 +380,15 @@ def test_very_long_input_is_refused_quickly() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["٠١٠٣٦١٤١٤٢٠٠٠٠١٨", "０３６１４１４２０００００１８", "0103614142000018\x00",
-     "01036141420000181727063010LOT\u200b", "💊💊💊", "0103614142000018😀", "\ufeff3760100001235"],
+    [
+        "٠١٠٣٦١٤١٤٢٠٠٠٠١٨",
+        "０３６１４１４２０００００１８",
+        "0103614142000018\x00",
+        "01036141420000181727063010LOT\u200b",
+        "💊💊💊",
+        "0103614142000018😀",
+        "\ufeff3760100001235",
+    ],
 )
 def test_unicode_junk_is_refused_as_characters_no_barcode_holds(raw: str) -> None:
     assert refused(raw).reason in {"bad_characters", "unreadable"}
@@ -453,8 +497,13 @@ def test_only_the_scanning_module_uses_biip() -> None:
     users = []
     for path in (ROOT / "clinic_app").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             if any(name.split(".")[0] == "biip" for name in names):
                 users.append(path.relative_to(ROOT).as_posix())
     assert set(users) == {"clinic_app/inventory/scanning.py"}

@@ -58,8 +58,11 @@ def count(session: Session, table: str) -> int:
 
 
 def ledger_counts(session: Session) -> tuple[int, int, int]:
-    return (count(session, "stock_movements"), count(session, "outbox"),
-            count(session, "audit_events"))
+    return (
+        count(session, "stock_movements"),
+        count(session, "outbox"),
+        count(session, "audit_events"),
+    )
 
 
 @pytest.fixture
@@ -81,20 +84,30 @@ def patient_id(doctor: Session) -> str:
 
 
 @pytest.fixture
-def prescribe(doctor: Session, patient_id: str,
-              catalogue: dict[str, str]) -> Callable[..., str]:
+def prescribe(doctor: Session, patient_id: str, catalogue: dict[str, str]) -> Callable[..., str]:
     def write(*lines: tuple[str, int]) -> str:
         prescription = write_prescription(
-            doctor, patient_id=patient_id, encounter_id=None,
-            lines=[PrescriptionLine(catalogue[gtin], "1 comprimé", "3 fois par jour", 5, qty)
-                   for gtin, qty in lines],
+            doctor,
+            patient_id=patient_id,
+            encounter_id=None,
+            lines=[
+                PrescriptionLine(catalogue[gtin], "1 comprimé", "3 fois par jour", 5, qty)
+                for gtin, qty in lines
+            ],
         )
         return prescription.id
+
     return write
 
 
-def receive(storekeeper: Session, gtin: str, lot: str, expiry: date | None, quantity: int,
-            day: date = MONDAY) -> str:
+def receive(
+    storekeeper: Session,
+    gtin: str,
+    lot: str,
+    expiry: date | None,
+    quantity: int,
+    day: date = MONDAY,
+) -> str:
     return receive_stock(storekeeper, ReceiptLine(gtin, lot, expiry, quantity), clock=on(day))
 
 
@@ -113,14 +126,20 @@ def test_storekeeper_receives_a_scanned_delivery_and_sees_it_on_hand(
     storekeeper: Session, catalogue: dict[str, str]
 ) -> None:
     scanned = parse_scan("]d2010880015431002210BX7781\x1d17261130", today=MONDAY)
-    movement_id = receive(storekeeper, scanned.gtin, scanned.lot or "", scanned.expiry, 120,
-                          day=date(2026, 1, 5))
+    movement_id = receive(
+        storekeeper, scanned.gtin, scanned.lot or "", scanned.expiry, 120, day=date(2026, 1, 5)
+    )
     assert movement_id
     lines = stock_on_hand(storekeeper, clock=on(date(2026, 1, 5)))
     assert len(lines) == 1
     line = lines[0]
     assert (line.catalogue_item_id, line.gtin, line.lot, line.expiry, line.quantity) == (
-        catalogue[AMOXICILLIN], AMOXICILLIN, "BX7781", date(2026, 11, 30), 120)
+        catalogue[AMOXICILLIN],
+        AMOXICILLIN,
+        "BX7781",
+        date(2026, 11, 30),
+        120,
+    )
     assert line.label == "Amoxicilline 500 mg (gélule)"
     assert line.expired is False
     assert line.below_reorder is True  # 120 under the reorder level of 300
@@ -144,9 +163,7 @@ def test_gtin_13_typed_without_the_leading_zero_is_the_same_product(
     assert item_balance(storekeeper, catalogue[PARACETAMOL]) == 10
 
 
-def test_expired_lot_is_refused_at_receipt(
-    storekeeper: Session, catalogue: dict[str, str]
-) -> None:
+def test_expired_lot_is_refused_at_receipt(storekeeper: Session, catalogue: dict[str, str]) -> None:
     before = ledger_counts(storekeeper)
     with pytest.raises(ExpiredLot) as caught:
         receive(storekeeper, PARACETAMOL, "OLD1", MONDAY - timedelta(days=1), 50)
@@ -227,8 +244,7 @@ def test_first_expiry_first_out_across_two_lots(
 ) -> None:
     receive(storekeeper, PARACETAMOL, "LATE", date(2031, 6, 30), 100)
     receive(storekeeper, PARACETAMOL, "EARLY", date(2030, 9, 30), 30)
-    dispensed = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 50)),
-                                      clock=on(MONDAY))
+    dispensed = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 50)), clock=on(MONDAY))
     assert [(d.lot, d.quantity) for d in dispensed] == [("EARLY", 30), ("LATE", 20)]
     assert all(d.drug_name.startswith("Paracétamol") for d in dispensed)
     balances = lot_balances(storekeeper)
@@ -242,8 +258,9 @@ def test_first_expiry_first_out_across_two_lots(
     assert all(r["prescription_item_id"] == dispensed[0].prescription_item_id for r in rows)
     # The empty lot leaves the shelf list unless asked for.
     assert [line.lot for line in stock_on_hand(storekeeper, clock=on(MONDAY))] == ["LATE"]
-    assert [line.lot for line in stock_on_hand(storekeeper, include_empty=True,
-                                               clock=on(MONDAY))] == ["EARLY", "LATE"]
+    assert [
+        line.lot for line in stock_on_hand(storekeeper, include_empty=True, clock=on(MONDAY))
+    ] == ["EARLY", "LATE"]
 
 
 def test_lot_expiring_today_is_used_and_yesterdays_never(
@@ -251,12 +268,14 @@ def test_lot_expiring_today_is_used_and_yesterdays_never(
 ) -> None:
     receive(storekeeper, PARACETAMOL, "TODAY", MONDAY, 10, day=MONDAY - timedelta(days=30))
     receive(storekeeper, PARACETAMOL, "LATER", date(2031, 1, 1), 100)
-    first = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 4)),
-                                  clock=on(MONDAY, time(23, 59)))
+    first = dispense_prescription(
+        storekeeper, prescribe((PARACETAMOL, 4)), clock=on(MONDAY, time(23, 59))
+    )
     assert [(d.lot, d.quantity) for d in first] == [("TODAY", 4)]
     tuesday = MONDAY + timedelta(days=1)
-    second = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 4)),
-                                   clock=on(tuesday, time(0, 1)))
+    second = dispense_prescription(
+        storekeeper, prescribe((PARACETAMOL, 4)), clock=on(tuesday, time(0, 1))
+    )
     assert [(d.lot, d.quantity) for d in second] == [("LATER", 4)]
     lines = {line.lot: line for line in stock_on_hand(storekeeper, clock=on(tuesday))}
     assert lines["TODAY"].expired is True
@@ -270,15 +289,16 @@ def test_the_clinics_own_calendar_decides_when_a_lot_has_expired(
     with storekeeper.transaction() as tx:  # move the clinic to Lagos, UTC+1
         tx.execute("UPDATE settings SET value = 'Africa/Lagos' WHERE key = 'timezone'")
     receive(storekeeper, PARACETAMOL, "MON", MONDAY, 10, day=MONDAY - timedelta(days=3))
-    receive(storekeeper, PARACETAMOL, "NEXT", date(2031, 1, 1), 10,
-            day=MONDAY - timedelta(days=3))
+    receive(storekeeper, PARACETAMOL, "NEXT", date(2031, 1, 1), 10, day=MONDAY - timedelta(days=3))
     # 22:30 UTC is 23:30 on Monday in Lagos: lot MON is still good.
-    evening = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 1)),
-                                    clock=on(MONDAY, time(22, 30)))
+    evening = dispense_prescription(
+        storekeeper, prescribe((PARACETAMOL, 1)), clock=on(MONDAY, time(22, 30))
+    )
     assert evening[0].lot == "MON"
     # 23:30 UTC is already Tuesday in Lagos: lot MON has expired.
-    night = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 1)),
-                                  clock=on(MONDAY, time(23, 30)))
+    night = dispense_prescription(
+        storekeeper, prescribe((PARACETAMOL, 1)), clock=on(MONDAY, time(23, 30))
+    )
     assert night[0].lot == "NEXT"
 
 
@@ -318,7 +338,9 @@ def test_when_only_expired_stock_is_left_it_must_be_written_off(
     assert item_balance(storekeeper, catalogue[ORS]) == 0
     kinds = storekeeper.store.all("SELECT kind, quantity FROM stock_movements ORDER BY rowid")
     assert [(r["kind"], r["quantity"]) for r in kinds] == [
-        ("receipt", 40), ("expiry_write_off", -40)]
+        ("receipt", 40),
+        ("expiry_write_off", -40),
+    ]
     with pytest.raises(InvalidInput):  # nothing left to write off
         write_off_expired(storekeeper, catalogue[ORS], "ORS-OLD", clock=on(tuesday))
 
@@ -329,8 +351,9 @@ def test_some_usable_stock_and_some_expired_names_both(
     receive(storekeeper, ORS, "OLD", MONDAY, 40, day=MONDAY - timedelta(days=60))
     receive(storekeeper, ORS, "NEW", date(2031, 1, 1), 3)
     with pytest.raises(InsufficientStock) as caught:
-        dispense_prescription(storekeeper, prescribe((ORS, 5)),
-                              clock=on(MONDAY + timedelta(days=1)))
+        dispense_prescription(
+            storekeeper, prescribe((ORS, 5)), clock=on(MONDAY + timedelta(days=1))
+        )
     assert "only 3" in str(caught.value)
     assert "40 more are in expired lots" in str(caught.value)
 
@@ -364,10 +387,12 @@ def test_same_drug_on_two_lines_does_not_count_the_same_boxes_twice(
 ) -> None:
     receive(storekeeper, PARACETAMOL, "P1", date(2031, 1, 1), 10)
     with pytest.raises(InsufficientStock):
-        dispense_prescription(storekeeper, prescribe((PARACETAMOL, 6), (PARACETAMOL, 6)),
-                              clock=on(MONDAY))
-    dispensed = dispense_prescription(storekeeper, prescribe((PARACETAMOL, 6), (PARACETAMOL, 4)),
-                                      clock=on(MONDAY))
+        dispense_prescription(
+            storekeeper, prescribe((PARACETAMOL, 6), (PARACETAMOL, 6)), clock=on(MONDAY)
+        )
+    dispensed = dispense_prescription(
+        storekeeper, prescribe((PARACETAMOL, 6), (PARACETAMOL, 4)), clock=on(MONDAY)
+    )
     assert sum(d.quantity for d in dispensed) == 10
     assert item_balance(storekeeper, catalogue[PARACETAMOL]) == 0
 
@@ -381,7 +406,9 @@ def test_unknown_prescription_is_not_found(storekeeper: Session) -> None:
 
 
 def test_a_nurse_may_not_receive_dispense_or_look_at_stock(
-    nurse: Session, storekeeper: Session, catalogue: dict[str, str],
+    nurse: Session,
+    storekeeper: Session,
+    catalogue: dict[str, str],
     prescribe: Callable[..., str],
 ) -> None:
     receive(storekeeper, PARACETAMOL, "P1", date(2031, 1, 1), 100)
@@ -399,7 +426,9 @@ def test_a_nurse_may_not_receive_dispense_or_look_at_stock(
 
 
 def test_a_doctor_sees_the_stock_but_does_not_hand_it_out(
-    doctor: Session, storekeeper: Session, catalogue: dict[str, str],
+    doctor: Session,
+    storekeeper: Session,
+    catalogue: dict[str, str],
     prescribe: Callable[..., str],
 ) -> None:
     receive(storekeeper, PARACETAMOL, "P1", date(2031, 1, 1), 100)
@@ -414,7 +443,9 @@ def test_a_doctor_sees_the_stock_but_does_not_hand_it_out(
 
 
 def test_every_movement_waits_in_the_outbox_with_its_audit_event(
-    storekeeper: Session, catalogue: dict[str, str], prescribe: Callable[..., str],
+    storekeeper: Session,
+    catalogue: dict[str, str],
+    prescribe: Callable[..., str],
     patient_id: str,
 ) -> None:
     receipt_id = receive(storekeeper, PARACETAMOL, "P1", date(2031, 1, 1), 100)
@@ -428,8 +459,12 @@ def test_every_movement_waits_in_the_outbox_with_its_audit_event(
     assert [p["quantity"] for p in payloads] == [100, -10]
     assert payloads[0]["site_id"] == storekeeper.site_id
     assert payloads[1]["prescription_item_id"] == dispensed.prescription_item_id
-    audit = {row["action"]: row for row in storekeeper.store.all(
-        "SELECT * FROM audit_events WHERE user_id = ?", (storekeeper.actor.user_id,))}
+    audit = {
+        row["action"]: row
+        for row in storekeeper.store.all(
+            "SELECT * FROM audit_events WHERE user_id = ?", (storekeeper.actor.user_id,)
+        )
+    }
     assert audit["receive_stock"]["object_id"] == receipt_id
     assert audit["receive_stock"]["patient_id"] is None
     assert audit["dispense_prescription"]["object_id"] == prescription_id
@@ -456,17 +491,32 @@ def test_stock_lines_flag_expired_lots_and_items_to_reorder(
 BASE = date(2030, 1, 1)
 GTINS = (PARACETAMOL, AMOXICILLIN, ORS)
 
-receipt_ops = st.tuples(st.just("receive"), st.sampled_from(GTINS), st.sampled_from("ABC"),
-                        st.integers(0, 40), st.integers(1, 30), st.integers(0, 30))
-dispense_ops = st.tuples(st.just("dispense"), st.sampled_from(GTINS), st.just(""),
-                         st.just(0), st.integers(1, 40), st.integers(0, 30))
+receipt_ops = st.tuples(
+    st.just("receive"),
+    st.sampled_from(GTINS),
+    st.sampled_from("ABC"),
+    st.integers(0, 40),
+    st.integers(1, 30),
+    st.integers(0, 30),
+)
+dispense_ops = st.tuples(
+    st.just("dispense"),
+    st.sampled_from(GTINS),
+    st.just(""),
+    st.just(0),
+    st.integers(1, 40),
+    st.integers(0, 30),
+)
 
 
 @given(st.lists(st.one_of(receipt_ops, dispense_ops), min_size=1, max_size=12))
-@settings(max_examples=50, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_random_receipts_and_dispensings_keep_every_lot_at_or_above_zero(
-    storekeeper: Session, catalogue: dict[str, str], prescribe: Callable[..., str],
+    storekeeper: Session,
+    catalogue: dict[str, str],
+    prescribe: Callable[..., str],
     operations: list[tuple[str, str, str, int, int, int]],
 ) -> None:
     # The clinic lives on across examples; the model starts from what is there.
@@ -476,7 +526,9 @@ def test_random_receipts_and_dispensings_keep_every_lot_at_or_above_zero(
         "FROM stock_movements GROUP BY catalogue_item_id, lot"
     ):
         model[(row["catalogue_item_id"], row["lot"])] = [
-            date.fromisoformat(row["expiry"]), int(row["n"])]
+            date.fromisoformat(row["expiry"]),
+            int(row["n"]),
+        ]
 
     for kind, gtin, lot, expiry_day, quantity, day in operations:
         item_id = catalogue[gtin]
@@ -495,15 +547,19 @@ def test_random_receipts_and_dispensings_keep_every_lot_at_or_above_zero(
                 entry[1] = int(str(entry[1])) + quantity
         else:
             usable = sorted(
-                ((str(entry[0]), lot_name, int(str(entry[1])))
-                 for (owner, lot_name), entry in model.items()
-                 if owner == item_id and int(str(entry[1])) > 0
-                 and date.fromisoformat(str(entry[0])) >= today),
+                (
+                    (str(entry[0]), lot_name, int(str(entry[1])))
+                    for (owner, lot_name), entry in model.items()
+                    if owner == item_id
+                    and int(str(entry[1])) > 0
+                    and date.fromisoformat(str(entry[0])) >= today
+                ),
             )
             enough = sum(balance for _, _, balance in usable) >= quantity
             try:
-                dispensed = dispense_prescription(storekeeper, prescribe((gtin, quantity)),
-                                                  clock=on(today))
+                dispensed = dispense_prescription(
+                    storekeeper, prescribe((gtin, quantity)), clock=on(today)
+                )
             except (InsufficientStock, ExpiredLot):
                 assert not enough
             else:
@@ -527,4 +583,5 @@ def test_random_receipts_and_dispensings_keep_every_lot_at_or_above_zero(
         assert {(line.catalogue_item_id, line.lot): line.quantity for line in shelf} == balances
         for item_id in catalogue.values():
             assert item_balance(storekeeper, item_id) == sum(
-                balance for (owner, _), balance in balances.items() if owner == item_id)
+                balance for (owner, _), balance in balances.items() if owner == item_id
+            )

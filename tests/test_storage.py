@@ -83,9 +83,14 @@ def test_damaged_key_slots_are_refused(clinic_dir: Path) -> None:
 def test_slots_of_another_clinic_do_not_open_this_one(tmp_path: Path, clinic_dir: Path) -> None:
     other = tmp_path / "other"
     create_clinic(
-        other, clinic_name="Autre", site_code="OTH", timezone="UTC",
-        admin_username="admin", admin_password=PASSWORDS["admin"],
-        admin_display_name="Other admin", cost=TEST_COST,
+        other,
+        clinic_name="Autre",
+        site_code="OTH",
+        timezone="UTC",
+        admin_username="admin",
+        admin_password=PASSWORDS["admin"],
+        admin_display_name="Other admin",
+        cost=TEST_COST,
     ).close()
     (clinic_dir / SLOTS_FILE).write_bytes((other / SLOTS_FILE).read_bytes())
     with pytest.raises((WrongPassword, NotAClinicDatabase)):
@@ -112,9 +117,14 @@ def test_creating_a_clinic_twice_changes_nothing(clinic_dir: Path) -> None:
     before = (clinic_dir / DB_FILE).read_bytes()
     with pytest.raises(ClinicAlreadyExists):
         create_clinic(
-            clinic_dir, clinic_name="X", site_code="X", timezone="UTC",
-            admin_username="admin", admin_password="another-pass-1",
-            admin_display_name="X", cost=TEST_COST,
+            clinic_dir,
+            clinic_name="X",
+            site_code="X",
+            timezone="UTC",
+            admin_username="admin",
+            admin_password="another-pass-1",
+            admin_display_name="X",
+            cost=TEST_COST,
         )
     assert (clinic_dir / DB_FILE).read_bytes() == before
 
@@ -160,8 +170,13 @@ def test_a_failing_service_inside_a_grouped_transaction_undoes_only_its_part(
             register_patient(session, PatientForm("", "Koné", "female"))
         register_patient(session, PatientForm("Zoé", "N'Guessan", "female"))
     assert {p.full_name for p in search_patients(session, "")} == {"Awa Koné", "Zoé N'Guessan"}
-    with pytest.raises(RuntimeError), session.transaction():
-        register_patient(session, PatientForm("Ali", "Traoré", "male"))
-        raise RuntimeError("power cut")
+
+    def power_cut_after_registering() -> None:
+        with session.transaction():
+            register_patient(session, PatientForm("Ali", "Traoré", "male"))
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        power_cut_after_registering()
     assert len(search_patients(session, "")) == 2
     session.close()

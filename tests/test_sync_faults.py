@@ -35,10 +35,12 @@ from clinic_app.sync.status import SyncMonitor, SyncState
 def point_clinic_at(session: Session, url: str) -> None:
     """Make the clinic believe it is enrolled with the server at ``url``."""
     with session.transaction() as tx:
-        for key, value in (("server_url", url), ("device_token", "token-for-a-fake-server"),
-                           ("pull_cursor", "0")):
-            tx.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                       (key, value))
+        for key, value in (
+            ("server_url", url),
+            ("device_token", "token-for-a-fake-server"),
+            ("pull_cursor", "0"),
+        ):
+            tx.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", (key, value))
 
 
 def test_offline_work_is_kept_and_arrives_once_when_central_returns(
@@ -123,9 +125,9 @@ def serve_once(
         server.server_close()
 
 
-def answer(status: int, body: bytes, content_type: str, *, protocol: bool) -> Callable[
-    [http.server.BaseHTTPRequestHandler], None
-]:
+def answer(
+    status: int, body: bytes, content_type: str, *, protocol: bool
+) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
     def respond(handler: http.server.BaseHTTPRequestHandler) -> None:
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
@@ -139,11 +141,11 @@ def answer(status: int, body: bytes, content_type: str, *, protocol: bool) -> Ca
 
 
 GARBAGE = {
-    "captive_portal_html": answer(200, b"<html><body>Connectez-vous au Wi-Fi</body></html>",
-                                  "text/html", protocol=False),
+    "captive_portal_html": answer(
+        200, b"<html><body>Connectez-vous au Wi-Fi</body></html>", "text/html", protocol=False
+    ),
     "broken_json": answer(200, b'{"acked_seq": 12', "application/json", protocol=True),
-    "wrong_shape": answer(200, b'{"acked_seq": "all of them"}', "application/json",
-                          protocol=True),
+    "wrong_shape": answer(200, b'{"acked_seq": "all of them"}', "application/json", protocol=True),
     "internal_error": answer(500, b"Internal Server Error", "text/plain", protocol=True),
 }
 
@@ -187,9 +189,7 @@ def test_a_server_that_never_answers_is_unreachable_within_the_read_timeout(
     assert outbox_count(nurse) == waiting
 
 
-def test_two_syncs_never_run_at_once(
-    nurse: Session, doctor: Session, silent_server: str
-) -> None:
+def test_two_syncs_never_run_at_once(nurse: Session, doctor: Session, silent_server: str) -> None:
     nurse_sees_patients(nurse, 1)
     point_clinic_at(nurse, silent_server)
     outcome: list[BaseException] = []

@@ -54,8 +54,12 @@ def test_admin_enrols_the_clinic_and_wrong_central_password_is_refused(
     assert state["pull_cursor"] == "0"
     assert len(state["device_token"]) >= 40
     assert is_enrolled(nurse.store)
-    outcomes = [row["outcome"] for row in admin.store.all(
-        "SELECT outcome FROM audit_events WHERE action = 'enrol_clinic' ORDER BY occurred_at")]
+    outcomes = [
+        row["outcome"]
+        for row in admin.store.all(
+            "SELECT outcome FROM audit_events WHERE action = 'enrol_clinic' ORDER BY occurred_at"
+        )
+    ]
     assert outcomes == ["refused", "ok"]
 
 
@@ -71,8 +75,13 @@ def test_nurse_work_reaches_central_exactly_once(
     assert monitor.status().state is SyncState.WAITING
     seen: list[tuple[int, int]] = []
 
-    report = sync_now(nurse, lambda done, total: seen.append((done, total)), monitor=monitor,
-                      timeout=FAST, max_batch_changes=7)
+    report = sync_now(
+        nurse,
+        lambda done, total: seen.append((done, total)),
+        monitor=monitor,
+        timeout=FAST,
+        max_batch_changes=7,
+    )
 
     assert report.pushed == waiting
     assert report.batches == -(-waiting // 7)
@@ -107,12 +116,16 @@ def test_the_drug_catalogue_comes_down_once(
 ) -> None:
     seed_catalogue(central.engine(), CATALOGUE)
     enrol(admin, central)
-    gtins = [line.split("\t")[0] for line in CATALOGUE.read_text("utf-8").splitlines()[1:]
-             if line.strip()]
+    gtins = [
+        line.split("\t")[0]
+        for line in CATALOGUE.read_text("utf-8").splitlines()[1:]
+        if line.strip()
+    ]
 
     first = sync_now(storekeeper, timeout=FAST, pull_page_size=7)
-    rows = {row["gtin"]: dict(row)
-            for row in storekeeper.store.all("SELECT * FROM catalogue_items")}
+    rows = {
+        row["gtin"]: dict(row) for row in storekeeper.store.all("SELECT * FROM catalogue_items")
+    }
     assert set(rows) == set(gtins)
     assert first.applied == len(gtins)
     paracetamol = rows["03614142000018"]
@@ -123,8 +136,9 @@ def test_the_drug_catalogue_comes_down_once(
 
     second = sync_now(storekeeper, timeout=FAST)
     assert (second.pulled, second.applied) == (0, 0)
-    assert {row["gtin"]: dict(row) for row in storekeeper.store.all(
-        "SELECT * FROM catalogue_items")} == rows
+    assert {
+        row["gtin"]: dict(row) for row in storekeeper.store.all("SELECT * FROM catalogue_items")
+    } == rows
 
 
 def test_a_refused_batch_keeps_the_batches_before_it_acknowledged(
@@ -160,8 +174,7 @@ def test_admin_enrols_and_syncs_from_the_command_line(
 
     from clinic_app.sync.cli import enrol_from_cli, sync_from_cli
 
-    enrolment = enrol_from_cli(clinic_dir, "admin", PASSWORDS["admin"], central.base_url,
-                               *OPERATOR)
+    enrolment = enrol_from_cli(clinic_dir, "admin", PASSWORDS["admin"], central.base_url, *OPERATOR)
     assert enrolment.server_url == central.base_url
     nurse_sees_patients(nurse, 1)
     report = sync_from_cli(clinic_dir, "nurse", PASSWORDS["nurse"])

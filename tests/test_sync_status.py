@@ -26,8 +26,7 @@ NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def report(pending: int = 0) -> SyncReport:
-    return SyncReport(pushed=3, batches=1, pulled=0, applied=0, pending=pending,
-                      finished_at=NOON)
+    return SyncReport(pushed=3, batches=1, pulled=0, applied=0, pending=pending, finished_at=NOON)
 
 
 def test_a_new_clinic_is_not_enrolled() -> None:
@@ -93,17 +92,28 @@ def test_the_monitor_is_safe_across_threads() -> None:
 def test_both_ends_agree_on_the_kinds(nurse: Session) -> None:
     assert CLINIC_KINDS == CENTRAL_CLINIC_KINDS
     assert MASTER_KINDS == CENTRAL_MASTER_KINDS
-    tables = {row["name"] for row in nurse.store.all(
-        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {
+        row["name"]
+        for row in nurse.store.all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     assert set(KIND_TABLES.values()) <= tables
 
 
 def catalogue_item(**changes: object) -> dict[str, object]:
     gtin = "03614142000018"
-    return {"id": stable_id("catalogue_item", gtin), "gtin": gtin, "name": "Paracétamol",
-            "form": "comprimé", "strength": "500 mg", "atc": "N02BE01", "unit": "comprimé",
-            "reorder_level": 500, "active": 1, "updated_at": "2026-03-02T12:00:00+00:00",
-            **changes}
+    return {
+        "id": stable_id("catalogue_item", gtin),
+        "gtin": gtin,
+        "name": "Paracétamol",
+        "form": "comprimé",
+        "strength": "500 mg",
+        "atc": "N02BE01",
+        "unit": "comprimé",
+        "reorder_level": 500,
+        "active": 1,
+        "updated_at": "2026-03-02T12:00:00+00:00",
+        **changes,
+    }
 
 
 def test_master_data_is_upserted_and_unknown_fields_never_reach_sql(nurse: Session) -> None:
@@ -116,16 +126,18 @@ def test_master_data_is_upserted_and_unknown_fields_never_reach_sql(nurse: Sessi
     rows = nurse.store.all("SELECT reorder_level FROM catalogue_items")
     assert [row["reorder_level"] for row in rows] == [800]
     assert nurse.store.one("SELECT count(*) AS n FROM patients") is not None
-    assert nurse.store.one("SELECT count(*) AS n FROM outbox WHERE kind = 'catalogue_item'")[
-        "n"] == 0
+    assert (
+        nurse.store.one("SELECT count(*) AS n FROM outbox WHERE kind = 'catalogue_item'")["n"] == 0
+    )
 
 
 def test_clinical_facts_from_central_are_written_once_never_replaced(nurse: Session) -> None:
     from sync_helpers import nurse_sees_patients
 
     (patient_id,) = nurse_sees_patients(nurse, 1)
-    encounter = dict(nurse.store.one("SELECT * FROM encounters WHERE patient_id = ?",
-                                     (patient_id,)))
+    encounter = dict(
+        nurse.store.one("SELECT * FROM encounters WHERE patient_id = ?", (patient_id,))
+    )
     with nurse.transaction() as tx:
         assert not apply_remote_change(tx, "encounter", {**encounter, "complaint": "changed"})
     assert nurse.store.one("SELECT complaint FROM encounters")["complaint"] != "changed"

@@ -34,9 +34,11 @@ pytestmark = pytest.mark.timeout(60)
 def clinic_with_patients(clinic_dir: Path) -> Path:
     nurse = login(clinic_dir, "nurse", PASSWORDS["nurse"])
     try:
-        for given, family, sex in (("Zoé", "N'Guessan", "female"),
-                                   ("Koffi", "Kouassi-Yao", "male"),
-                                   ("Aminata", "Traoré", "female")):
+        for given, family, sex in (
+            ("Zoé", "N'Guessan", "female"),
+            ("Koffi", "Kouassi-Yao", "male"),
+            ("Aminata", "Traoré", "female"),
+        ):
             register_patient(nurse, PatientForm(given, family, sex))
     finally:
         nurse.close()
@@ -44,13 +46,20 @@ def clinic_with_patients(clinic_dir: Path) -> Path:
 
 
 @pytest.fixture
-def clinic_app(qapp: QApplication, clinic_with_patients: Path,
-               tmp_path: Path) -> Iterator[ClinicApp]:
+def clinic_app(
+    qapp: QApplication, clinic_with_patients: Path, tmp_path: Path
+) -> Iterator[ClinicApp]:
     apply_theme(qapp)
     settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
     opened: list[Path] = []
-    app = ClinicApp(clinic_with_patients, language="fr", settings=settings,
-                    open_document=opened.append, cost=TEST_COST, auto_sync_ms=0)
+    app = ClinicApp(
+        clinic_with_patients,
+        language="fr",
+        settings=settings,
+        open_document=opened.append,
+        cost=TEST_COST,
+        auto_sync_ms=0,
+    )
     app.start()
     yield app
     app.shutdown()
@@ -142,30 +151,29 @@ def test_impossible_temperature_is_refused_with_the_field_named(
     assert patient_consultations(clinic_app.desk.session, patient.id) == []
 
 
-def test_nurse_sees_no_stock_or_administration(
-    qtbot: QtBot, clinic_app: ClinicApp
-) -> None:
+def test_nurse_sees_no_stock_or_administration(qtbot: QtBot, clinic_app: ClinicApp) -> None:
     window = logged_in_window(qtbot, clinic_app, "nurse")
     assert set(window.pages) == {PAGE_PATIENTS}
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert titles == ["Patients"]
 
 
-def test_each_role_sees_its_pages(
-    qtbot: QtBot, clinic_app: ClinicApp
-) -> None:
+def test_each_role_sees_its_pages(qtbot: QtBot, clinic_app: ClinicApp) -> None:
     window = logged_in_window(qtbot, clinic_app, "admin")
     assert set(window.pages) == {PAGE_STOCK, PAGE_ADMINISTRATION}
     window.logout_button.click()
-    qtbot.waitUntil(lambda: clinic_app.main_window is None and clinic_app.login_dialog is not None
-                    and clinic_app.login_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: (
+            clinic_app.main_window is None
+            and clinic_app.login_dialog is not None
+            and clinic_app.login_dialog.isVisible()
+        )
+    )
     window = logged_in_window(qtbot, clinic_app, "store")
     assert set(window.pages) == {PAGE_STOCK}
 
 
-def test_storekeeper_scan_field_reads_a_gs1_scan(
-    qtbot: QtBot, clinic_app: ClinicApp
-) -> None:
+def test_storekeeper_scan_field_reads_a_gs1_scan(qtbot: QtBot, clinic_app: ClinicApp) -> None:
     window = logged_in_window(qtbot, clinic_app, "store")
     page = window.show_page(PAGE_STOCK)
     assert isinstance(page, StockPage)

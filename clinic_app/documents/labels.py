@@ -61,9 +61,7 @@ FRENCH: Mapping[str, str] = {
     "diagnosis": "Diagnostic (CIM-11)",
     "no_diagnosis": "Non précisé",
     "employer_notice": "Ce volet ne mentionne pas le diagnostic (secret médical).",
-    "verify_notice": (
-        "Code signé électroniquement par la clinique : vérifiable hors ligne."
-    ),
+    "verify_notice": ("Code signé électroniquement par la clinique : vérifiable hors ligne."),
     "page": "Page {n} / {total}",
 }
 

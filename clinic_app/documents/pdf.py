@@ -109,8 +109,9 @@ class DocumentNotSaved(ClinicError):
 def _register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf"))))
     pdfmetrics.registerFont(TTFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
-                                  boldItalic=BOLD)
+    pdfmetrics.registerFontFamily(
+        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
+    )
 
 
 @dataclass(frozen=True)
@@ -129,16 +130,23 @@ def _styles() -> _Styles:
     _register_fonts()
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=9, leading=12, textColor=INK)
     return _Styles(
-        title=ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=15, leading=19,
-                             alignment=TA_CENTER, spaceAfter=1 * mm),
-        subtitle=ParagraphStyle("subtitle", parent=body, fontSize=10, leading=13,
-                                alignment=TA_CENTER),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=BOLD,
+            fontSize=15,
+            leading=19,
+            alignment=TA_CENTER,
+            spaceAfter=1 * mm,
+        ),
+        subtitle=ParagraphStyle(
+            "subtitle", parent=body, fontSize=10, leading=13, alignment=TA_CENTER
+        ),
         body=body,
         small=ParagraphStyle("small", parent=body, fontSize=7, leading=9, textColor=MUTED),
         label=ParagraphStyle("label", parent=body, fontSize=7, leading=9, textColor=MUTED),
         strong=ParagraphStyle("strong", parent=body, fontName=BOLD, fontSize=10, leading=13),
-        cell_head=ParagraphStyle("cell_head", parent=body, fontName=BOLD, fontSize=8,
-                                 leading=10),
+        cell_head=ParagraphStyle("cell_head", parent=body, fontName=BOLD, fontSize=8, leading=10),
     )
 
 
@@ -188,13 +196,17 @@ def _draw_letterhead(head: _Letterhead) -> Callable[[Any, Any], None]:
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, top - 13 * mm, width - MARGIN, top - 13 * mm)
-        canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm, width - MARGIN,
-                    MARGIN + FOOTER_HEIGHT - 3 * mm)
+        canvas.line(
+            MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm
+        )
         canvas.setFont(REGULAR, 6.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, MARGIN + 2 * mm, head.footer)
-        canvas.drawRightString(width - MARGIN, MARGIN + 2 * mm,
-                               head.page_label.format(n=doc.page, total=head.total_pages))
+        canvas.drawRightString(
+            width - MARGIN,
+            MARGIN + 2 * mm,
+            head.page_label.format(n=doc.page, total=head.total_pages),
+        )
         canvas.restoreState()
 
     return draw
@@ -240,18 +252,41 @@ def _build(
 ) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     document = BaseDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER_HEIGHT, bottomMargin=MARGIN + FOOTER_HEIGHT,
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER_HEIGHT,
+        bottomMargin=MARGIN + FOOTER_HEIGHT,
         # Metadata is read by any file browser: the document kind and number only.
-        title=f"{title} {head.number}", author=clinic_name, subject="", creator="clinic_app",
+        title=f"{title} {head.number}",
+        author=clinic_name,
+        subject="",
+        creator="clinic_app",
         keywords="",
     )
-    frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    document.addPageTemplates([PageTemplate(
-        "page", [frame], onPage=_draw_letterhead(head),
-        onPageEnd=_draw_duplicate_mark(head.duplicate_word) if head.duplicate_word else _nothing,
-    )])
+    frame = Frame(
+        document.leftMargin,
+        document.bottomMargin,
+        document.width,
+        document.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    document.addPageTemplates(
+        [
+            PageTemplate(
+                "page",
+                [frame],
+                onPage=_draw_letterhead(head),
+                onPageEnd=_draw_duplicate_mark(head.duplicate_word)
+                if head.duplicate_word
+                else _nothing,
+            )
+        ]
+    )
     document.build(story)
     return buffer.getvalue(), int(document.page)
 
@@ -270,17 +305,24 @@ def _number_barcode(number: str) -> Table:
     """The number as Code 128 for the dispensary's scanner, with the number written under it."""
     # 0.3 mm per module: a hand scanner reads it at arm's length. Code128's own
     # human-readable line sits on the bars; a separate line reads cleanly.
-    bars = Code128(number, barWidth=0.3 * mm, barHeight=9 * mm, humanReadable=False,
-                   quiet=True)
-    caption = Paragraph(_text(number), ParagraphStyle(
-        "barcode_caption", parent=_styles().small, textColor=INK, alignment=TA_CENTER))
+    bars = Code128(number, barWidth=0.3 * mm, barHeight=9 * mm, humanReadable=False, quiet=True)
+    caption = Paragraph(
+        _text(number),
+        ParagraphStyle(
+            "barcode_caption", parent=_styles().small, textColor=INK, alignment=TA_CENTER
+        ),
+    )
     table = Table([[bars], [caption]], colWidths=[bars.width])
-    table.setStyle(TableStyle([
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 1), (-1, 1), 1.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 1.5),
+            ]
+        )
+    )
     table.hAlign = "LEFT"
     return table
 
@@ -289,39 +331,58 @@ def _duplicate_banner(labels: Mapping[str, str], session: Session, clock: Clock)
     styles = _styles()
     when = format_local(clock(), session.zone)
     banner = Table(
-        [[Paragraph(_text(labels["duplicate_notice"].format(when=when)),
-                    ParagraphStyle("dup", parent=styles.strong, textColor=DUPLICATE_RED,
-                                   alignment=TA_CENTER))]],
+        [
+            [
+                Paragraph(
+                    _text(labels["duplicate_notice"].format(when=when)),
+                    ParagraphStyle(
+                        "dup", parent=styles.strong, textColor=DUPLICATE_RED, alignment=TA_CENTER
+                    ),
+                )
+            ]
+        ],
         colWidths=[PAGE[0] - 2 * MARGIN],
     )
-    banner.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, DUPLICATE_RED),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    banner.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, DUPLICATE_RED),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return banner
 
 
-def _patient_lines(labels: Mapping[str, str], patient: Patient, on_day: date,
-                   *, with_national_id: bool) -> list[Paragraph]:
+def _patient_lines(
+    labels: Mapping[str, str], patient: Patient, on_day: date, *, with_national_id: bool
+) -> list[Paragraph]:
     styles = _styles()
     lines = [
         Paragraph(_text(labels["patient"]), styles.label),
-        Paragraph(f"<b>{_text(patient.family_name.upper())}</b> {_text(patient.given_name)}",
-                  styles.strong),
+        Paragraph(
+            f"<b>{_text(patient.family_name.upper())}</b> {_text(patient.given_name)}",
+            styles.strong,
+        ),
     ]
     if patient.birth_date is not None:
         born = labels["born_on"].format(date=_show(patient.birth_date))
-        lines.append(Paragraph(f"{_text(born)} ({_text(_age(labels, patient, on_day))})",
-                               styles.body))
+        lines.append(
+            Paragraph(f"{_text(born)} ({_text(_age(labels, patient, on_day))})", styles.body)
+        )
     else:
         lines.append(Paragraph(_text(labels["birth_unknown"]), styles.body))
     sex = labels.get(f"sex_{patient.sex}", labels["sex_unknown"])
     lines.append(Paragraph(f"{_text(labels['sex'])} : {_text(sex)}", styles.body))
     if with_national_id:
-        lines.append(Paragraph(
-            f"{_text(labels['national_id'])} : "
-            f"{_text(patient.national_id or labels['not_given'])}", styles.body))
+        lines.append(
+            Paragraph(
+                f"{_text(labels['national_id'])} : "
+                f"{_text(patient.national_id or labels['not_given'])}",
+                styles.body,
+            )
+        )
     return lines
 
 
@@ -336,8 +397,14 @@ def _age(labels: Mapping[str, str], patient: Patient, on_day: date) -> str:
     return labels["age_months"].format(n=max(months, 0))
 
 
-def _document_lines(labels: Mapping[str, str], number: str, issued_label: str,
-                    issued: str, author_label: str, author: str) -> list[Paragraph]:
+def _document_lines(
+    labels: Mapping[str, str],
+    number: str,
+    issued_label: str,
+    issued: str,
+    author_label: str,
+    author: str,
+) -> list[Paragraph]:
     styles = _styles()
     return [
         Paragraph(_text(labels["document"]), styles.label),
@@ -350,16 +417,20 @@ def _document_lines(labels: Mapping[str, str], number: str, issued_label: str,
 def _two_blocks(left: list[Paragraph], right: list[Paragraph]) -> Table:
     width = PAGE[0] - 2 * MARGIN
     table = Table([[left, right]], colWidths=[width * 0.56, width * 0.44])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOX", (0, 0), (0, 0), 0.5, RULE),
-        ("BOX", (1, 0), (1, 0), 0.5, RULE),
-        ("BACKGROUND", (0, 0), (0, 0), SHADE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (0, 0), 0.5, RULE),
+                ("BOX", (1, 0), (1, 0), 0.5, RULE),
+                ("BACKGROUND", (0, 0), (0, 0), SHADE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     return table
 
 
@@ -372,15 +443,18 @@ def _signature_block(labels: Mapping[str, str], signature_text: str, number: str
         Spacer(1, 18 * mm),  # room for a hand signature and the clinic's stamp
         _number_barcode(number),
     ]
-    left = [_qr_code(signature_text),
-            Paragraph(_text(labels["verify_notice"]), styles.small)]
+    left = [_qr_code(signature_text), Paragraph(_text(labels["verify_notice"]), styles.small)]
     table = Table([[left, right]], colWidths=[QR_SIZE + 4 * mm, width - QR_SIZE - 4 * mm])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ("LINEABOVE", (1, 0), (1, 0), 0.5, RULE),
-        ("LEFTPADDING", (1, 0), (1, 0), 8),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("LINEABOVE", (1, 0), (1, 0), 0.5, RULE),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ]
+        )
+    )
     return KeepTogether([Spacer(1, 4 * mm), table])
 
 
@@ -399,8 +473,9 @@ def _user_name(tx: Tx, user_id: str) -> str:
     return str(row["display_name"]) if row is not None else ""
 
 
-def _letterhead(session: Session, labels: Mapping[str, str], number: str,
-                duplicate: bool) -> _Letterhead:
+def _letterhead(
+    session: Session, labels: Mapping[str, str], number: str, duplicate: bool
+) -> _Letterhead:
     return _Letterhead(
         clinic_name=session.clinic_name,
         site_line=labels["site"].format(site=session.store.setting("site_code") or ""),
@@ -412,18 +487,25 @@ def _letterhead(session: Session, labels: Mapping[str, str], number: str,
 
 
 def _is_reprint(tx: Tx, copy_kind: str, object_id: str) -> bool:
-    return tx.one(
-        "SELECT 1 FROM audit_events WHERE action = 'print_document' AND object_kind = ? "
-        "AND object_id = ? LIMIT 1",
-        (copy_kind, object_id),
-    ) is not None
+    return (
+        tx.one(
+            "SELECT 1 FROM audit_events WHERE action = 'print_document' AND object_kind = ? "
+            "AND object_id = ? LIMIT 1",
+            (copy_kind, object_id),
+        )
+        is not None
+    )
 
 
 # --- the two documents ---------------------------------------------------------------
 
 
 def prescription_pdf(
-    session: Session, prescription_id: str, path: Path, *, duplicate: bool = False,
+    session: Session,
+    prescription_id: str,
+    path: Path,
+    *,
+    duplicate: bool = False,
     clock: Clock = utc_now,
 ) -> Path:
     """Print a prescription to ``path`` (written atomically, mode 0600); audited.
@@ -438,23 +520,42 @@ def prescription_pdf(
         duplicate = duplicate or _is_reprint(tx, "prescription", prescription_id)
         data = _prescription_bytes(session, tx, prescription, labels, duplicate, clock)
         written = _write_atomically(Path(path), data)
-        session.audit(tx, "print_document", object_kind="prescription",
-                      object_id=prescription_id, patient_id=prescription.patient_id,
-                      outcome="duplicate" if duplicate else "original")
+        session.audit(
+            tx,
+            "print_document",
+            object_kind="prescription",
+            object_id=prescription_id,
+            patient_id=prescription.patient_id,
+            outcome="duplicate" if duplicate else "original",
+        )
     return written
 
 
-def _prescription_bytes(session: Session, tx: Tx, prescription: Prescription,
-                        labels: Mapping[str, str], duplicate: bool, clock: Clock) -> bytes:
+def _prescription_bytes(
+    session: Session,
+    tx: Tx,
+    prescription: Prescription,
+    labels: Mapping[str, str],
+    duplicate: bool,
+    clock: Clock,
+) -> bytes:
     head = _letterhead(session, labels, prescription.number, duplicate)
-    return _render(labels["prescription_title"], head, session.clinic_name,
-                   lambda: _prescription_story(session, tx, prescription, labels, duplicate,
-                                               clock))
+    return _render(
+        labels["prescription_title"],
+        head,
+        session.clinic_name,
+        lambda: _prescription_story(session, tx, prescription, labels, duplicate, clock),
+    )
 
 
-def _prescription_story(session: Session, tx: Tx, prescription: Prescription,
-                        labels: Mapping[str, str], duplicate: bool, clock: Clock
-                        ) -> list[Flowable]:
+def _prescription_story(
+    session: Session,
+    tx: Tx,
+    prescription: Prescription,
+    labels: Mapping[str, str],
+    duplicate: bool,
+    clock: Clock,
+) -> list[Flowable]:
     styles = _styles()
     patient = _patient(tx, prescription.patient_id)
     issued_day = local_date(prescription.issued_at, session.zone)
@@ -470,41 +571,65 @@ def _prescription_story(session: Session, tx: Tx, prescription: Prescription,
         Spacer(1, 3 * mm),
         _two_blocks(
             _patient_lines(labels, patient, issued_day, with_national_id=False),
-            _document_lines(labels, prescription.number, labels["date"], _show(issued_day),
-                            labels["prescriber"], _user_name(tx, prescription.prescriber_id)),
+            _document_lines(
+                labels,
+                prescription.number,
+                labels["date"],
+                _show(issued_day),
+                labels["prescriber"],
+                _user_name(tx, prescription.prescriber_id),
+            ),
         ),
         Spacer(1, 4 * mm),
     ]
-    rows: list[list[Any]] = [[
-        Paragraph(_text(labels["drug"]), styles.cell_head),
-        Paragraph(_text(labels["duration"]), styles.cell_head),
-        Paragraph(_text(labels["quantity"]), styles.cell_head),
-    ]]
+    rows: list[list[Any]] = [
+        [
+            Paragraph(_text(labels["drug"]), styles.cell_head),
+            Paragraph(_text(labels["duration"]), styles.cell_head),
+            Paragraph(_text(labels["quantity"]), styles.cell_head),
+        ]
+    ]
     for index, item in enumerate(prescription.items, start=1):
-        rows.append([
-            Paragraph(f"{index}. <b>{_text(item.drug_name)}</b><br/>"
-                      f"{_text(item.dose)} — {_text(item.frequency)}", styles.body),
-            Paragraph(_text(labels["duration_days"].format(n=item.duration_days)), styles.body),
-            Paragraph(f"<b>{item.quantity}</b> {_text(units.get(item.catalogue_item_id, ''))}",
-                      styles.body),
-        ])
+        rows.append(
+            [
+                Paragraph(
+                    f"{index}. <b>{_text(item.drug_name)}</b><br/>"
+                    f"{_text(item.dose)} — {_text(item.frequency)}",
+                    styles.body,
+                ),
+                Paragraph(_text(labels["duration_days"].format(n=item.duration_days)), styles.body),
+                Paragraph(
+                    f"<b>{item.quantity}</b> {_text(units.get(item.catalogue_item_id, ''))}",
+                    styles.body,
+                ),
+            ]
+        )
     width = PAGE[0] - 2 * MARGIN
     lines = Table(rows, colWidths=[width - 44 * mm, 16 * mm, 28 * mm], repeatRows=1)
-    lines.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    lines.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     story += [lines, _signature_block(labels, prescription.signature, prescription.number)]
     return story
 
 
 def sick_leave_pdf(
-    session: Session, certificate_id: str, path: Path, *, employer_copy: bool = False,
-    duplicate: bool = False, clock: Clock = utc_now,
+    session: Session,
+    certificate_id: str,
+    path: Path,
+    *,
+    employer_copy: bool = False,
+    duplicate: bool = False,
+    clock: Clock = utc_now,
 ) -> Path:
     """Print one copy of a sick-leave certificate to ``path``; audited.
 
@@ -517,34 +642,73 @@ def sick_leave_pdf(
     copy_kind = "sick_leave_employer_copy" if employer_copy else "sick_leave_patient_copy"
     with session.transaction() as tx:
         duplicate = duplicate or _is_reprint(tx, copy_kind, certificate_id)
-        data = _certificate_bytes(session, tx, certificate, labels,
-                                  employer_copy=employer_copy, duplicate=duplicate, clock=clock)
+        data = _certificate_bytes(
+            session,
+            tx,
+            certificate,
+            labels,
+            employer_copy=employer_copy,
+            duplicate=duplicate,
+            clock=clock,
+        )
         written = _write_atomically(Path(path), data)
-        session.audit(tx, "print_document", object_kind=copy_kind, object_id=certificate_id,
-                      patient_id=certificate.patient_id,
-                      outcome="duplicate" if duplicate else "original")
+        session.audit(
+            tx,
+            "print_document",
+            object_kind=copy_kind,
+            object_id=certificate_id,
+            patient_id=certificate.patient_id,
+            outcome="duplicate" if duplicate else "original",
+        )
     return written
 
 
-def _certificate_bytes(session: Session, tx: Tx, certificate: SickLeaveCertificate,
-                       labels: Mapping[str, str], *, employer_copy: bool, duplicate: bool,
-                       clock: Clock) -> bytes:
+def _certificate_bytes(
+    session: Session,
+    tx: Tx,
+    certificate: SickLeaveCertificate,
+    labels: Mapping[str, str],
+    *,
+    employer_copy: bool,
+    duplicate: bool,
+    clock: Clock,
+) -> bytes:
     head = _letterhead(session, labels, certificate.number, duplicate)
-    return _render(labels["certificate_title"], head, session.clinic_name,
-                   lambda: _certificate_story(session, tx, certificate, labels,
-                                              employer_copy=employer_copy, duplicate=duplicate,
-                                              clock=clock))
+    return _render(
+        labels["certificate_title"],
+        head,
+        session.clinic_name,
+        lambda: _certificate_story(
+            session,
+            tx,
+            certificate,
+            labels,
+            employer_copy=employer_copy,
+            duplicate=duplicate,
+            clock=clock,
+        ),
+    )
 
 
-def _certificate_story(session: Session, tx: Tx, certificate: SickLeaveCertificate,
-                       labels: Mapping[str, str], *, employer_copy: bool, duplicate: bool,
-                       clock: Clock) -> list[Flowable]:
+def _certificate_story(
+    session: Session,
+    tx: Tx,
+    certificate: SickLeaveCertificate,
+    labels: Mapping[str, str],
+    *,
+    employer_copy: bool,
+    duplicate: bool,
+    clock: Clock,
+) -> list[Flowable]:
     styles = _styles()
     patient = _patient(tx, certificate.patient_id)
     doctor = _user_name(tx, certificate.doctor_id)
     issued_day = local_date(certificate.issued_at, session.zone)
-    kind = (labels["kind_extension"].format(number=certificate.extends_number or "")
-            if certificate.kind == "extension" else labels["kind_initial"])
+    kind = (
+        labels["kind_extension"].format(number=certificate.extends_number or "")
+        if certificate.kind == "extension"
+        else labels["kind_initial"]
+    )
     which_copy = labels["copy_employer"] if employer_copy else labels["copy_patient"]
     statement = "statement_extension" if certificate.kind == "extension" else "statement"
     story: list[Flowable] = [
@@ -557,41 +721,63 @@ def _certificate_story(session: Session, tx: Tx, certificate: SickLeaveCertifica
         Spacer(1, 3 * mm),
         _two_blocks(
             _patient_lines(labels, patient, issued_day, with_national_id=True),
-            _document_lines(labels, certificate.number, labels["issued_on"], _show(issued_day),
-                            labels["doctor"], doctor),
+            _document_lines(
+                labels,
+                certificate.number,
+                labels["issued_on"],
+                _show(issued_day),
+                labels["doctor"],
+                doctor,
+            ),
         ),
         Spacer(1, 3 * mm),
         Paragraph(_text(labels[statement].format(doctor=doctor)), styles.body),
         Spacer(1, 3 * mm),
     ]
     width = PAGE[0] - 2 * MARGIN
-    big = ParagraphStyle("period", parent=styles.strong, fontSize=11, leading=14,
-                         alignment=TA_CENTER)
+    big = ParagraphStyle(
+        "period", parent=styles.strong, fontSize=11, leading=14, alignment=TA_CENTER
+    )
     head = ParagraphStyle("period_head", parent=styles.label, alignment=TA_CENTER)
     period = Table(
-        [[Paragraph(_text(labels[key]), head)
-          for key in ("period_start", "period_days", "period_end", "outings")],
-         [Paragraph(_text(value), big) for value in (
-             _show(certificate.start_date), str(certificate.days), _show(certificate.end_date),
-             labels["yes"] if certificate.outings_allowed else labels["no"])]],
+        [
+            [
+                Paragraph(_text(labels[key]), head)
+                for key in ("period_start", "period_days", "period_end", "outings")
+            ],
+            [
+                Paragraph(_text(value), big)
+                for value in (
+                    _show(certificate.start_date),
+                    str(certificate.days),
+                    _show(certificate.end_date),
+                    labels["yes"] if certificate.outings_allowed else labels["no"],
+                )
+            ],
+        ],
         colWidths=[width / 4] * 4,
     )
-    period.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 1), (-1, 1), 4),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
-    ]))
+    period.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 1), (-1, 1), 4),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+            ]
+        )
+    )
     story += [period, Spacer(1, 3 * mm)]
     if employer_copy:
         story.append(Paragraph(f"<b>{_text(labels['employer_notice'])}</b>", styles.body))
     else:
-        diagnosis = (f"{_text(certificate.diagnosis_code)} — "
-                     f"{_text(certificate.diagnosis_display or '')}"
-                     if certificate.diagnosis_code else _text(labels["no_diagnosis"]))
-        story.append(Paragraph(f"{_text(labels['diagnosis'])} : <b>{diagnosis}</b>",
-                               styles.body))
+        diagnosis = (
+            f"{_text(certificate.diagnosis_code)} — {_text(certificate.diagnosis_display or '')}"
+            if certificate.diagnosis_code
+            else _text(labels["no_diagnosis"])
+        )
+        story.append(Paragraph(f"{_text(labels['diagnosis'])} : <b>{diagnosis}</b>", styles.body))
     story.append(_signature_block(labels, certificate.signature, certificate.number))
     return story
 
@@ -604,11 +790,11 @@ def _write_atomically(path: Path, data: bytes) -> Path:
     folder = path.parent
     try:
         # mkstemp makes the file 0600 and never follows a planted symlink.
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.",
-                                             suffix=".part")
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
-        raise DocumentNotSaved(folder=str(folder), reason=exc.strerror or type(exc).__name__
-                               ) from exc
+        raise DocumentNotSaved(
+            folder=str(folder), reason=exc.strerror or type(exc).__name__
+        ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -619,8 +805,9 @@ def _write_atomically(path: Path, data: bytes) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise DocumentNotSaved(folder=str(folder), reason=exc.strerror or type(exc).__name__
-                               ) from exc
+        raise DocumentNotSaved(
+            folder=str(folder), reason=exc.strerror or type(exc).__name__
+        ) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
@@ -657,8 +844,7 @@ def remove_stale_prints(max_age_seconds: float = 24 * 3600) -> int:
         except OSError:
             continue
         owner_is_us = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if folder.is_dir() and not folder.is_symlink() and owner_is_us \
-                and info.st_mtime < limit:
+        if folder.is_dir() and not folder.is_symlink() and owner_is_us and info.st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed

@@ -50,7 +50,7 @@ def verify_document(text: str, public_key_b64: str) -> dict[str, Any]:
     try:
         if not text.startswith(PREFIX):
             raise ValueError("unknown prefix")
-        payload, signature = cbor2.loads(base45.b45decode(text[len(PREFIX):]))
+        payload, signature = cbor2.loads(base45.b45decode(text[len(PREFIX) :]))
         public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
         public.verify(signature, payload)
         fields = cbor2.loads(payload)

@@ -37,9 +37,14 @@ class CatalogueItem:
     @classmethod
     def from_row(cls, row: Row | dict[str, object]) -> CatalogueItem:
         return cls(
-            id=str(row["id"]), gtin=str(row["gtin"]), name=str(row["name"]),
-            form=str(row["form"]), strength=str(row["strength"]), atc=str(row["atc"] or ""),
-            unit=str(row["unit"]), reorder_level=int(str(row["reorder_level"])),
+            id=str(row["id"]),
+            gtin=str(row["gtin"]),
+            name=str(row["name"]),
+            form=str(row["form"]),
+            strength=str(row["strength"]),
+            atc=str(row["atc"] or ""),
+            unit=str(row["unit"]),
+            reorder_level=int(str(row["reorder_level"])),
         )
 
 
@@ -50,18 +55,20 @@ def read_catalogue_file(path: Path) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = []
         for record in reader:
             gtin = record["gtin"].strip().zfill(14)
-            rows.append({
-                "id": stable_id("catalogue_item", gtin),
-                "gtin": gtin,
-                "name": record["name"].strip(),
-                "form": record["form"].strip(),
-                "strength": record["strength"].strip(),
-                "atc": record["atc"].strip() or None,
-                "unit": record["unit"].strip(),
-                "reorder_level": int(record["reorder_level"] or 0),
-                "active": 1,
-                "updated_at": to_iso(utc_now()),
-            })
+            rows.append(
+                {
+                    "id": stable_id("catalogue_item", gtin),
+                    "gtin": gtin,
+                    "name": record["name"].strip(),
+                    "form": record["form"].strip(),
+                    "strength": record["strength"].strip(),
+                    "atc": record["atc"].strip() or None,
+                    "unit": record["unit"].strip(),
+                    "reorder_level": int(record["reorder_level"] or 0),
+                    "active": 1,
+                    "updated_at": to_iso(utc_now()),
+                }
+            )
         return rows
 
 

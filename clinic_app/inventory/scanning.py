@@ -56,46 +56,118 @@ GS = "\x1d"
 # file. None of these can be part of a GS1 value ("\\", "^", "]", "{", "[" are
 # outside GS1's 82-character set); "<GS>" could in theory, but no lot is
 # printed that way.
-_SEPARATOR_SPELLINGS = re.compile(
-    r"\\x1d|\\u001d|<GS>|\{GS\}|\[GS\]|\^\]|\u241d", re.IGNORECASE
-)
+_SEPARATOR_SPELLINGS = re.compile(r"\\x1d|\\u001d|<GS>|\{GS\}|\[GS\]|\^\]|\u241d", re.IGNORECASE)
 
 _SYMBOLOGY = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 _GS1_MESSAGE_SYMBOLOGIES = frozenset({"]C1", "]e0", "]d2", "]Q3", "]J1"})
 _GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
 _SYMBOLOGY_NAMES = {
-    "]C1": "GS1-128", "]e0": "GS1 DataBar", "]d2": "GS1 DataMatrix", "]Q3": "GS1 QR Code",
-    "]J1": "GS1 DotCode", "]E0": "EAN-13", "]E3": "EAN-13 + add-on", "]E4": "EAN-8",
+    "]C1": "GS1-128",
+    "]e0": "GS1 DataBar",
+    "]d2": "GS1 DataMatrix",
+    "]Q3": "GS1 QR Code",
+    "]J1": "GS1 DotCode",
+    "]E0": "EAN-13",
+    "]E3": "EAN-13 + add-on",
+    "]E4": "EAN-8",
     "]I1": "ITF-14",
 }
 _ISO_SYMBOLOGY_NAMES = {
-    "A": "Code 39", "C": "Code 128", "E": "EAN/UPC", "F": "Codabar", "G": "Code 93",
-    "I": "ITF", "L": "PDF417", "Q": "QR Code", "d": "Data Matrix", "e": "GS1 DataBar",
+    "A": "Code 39",
+    "C": "Code 128",
+    "E": "EAN/UPC",
+    "F": "Codabar",
+    "G": "Code 93",
+    "I": "ITF",
+    "L": "PDF417",
+    "Q": "QR Code",
+    "d": "Data Matrix",
+    "e": "GS1 DataBar",
     "z": "Aztec",
 }
 
 # A scanner set to a US keyboard, plugged into a computer set to French AZERTY,
 # presses the US keys; the computer prints what those keys mean on AZERTY. This
 # table maps each printed character back to the US character the scanner meant.
-_AZERTY_TO_US = str.maketrans({
-    "&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8",
-    "ç": "9", "à": "0", ")": "-", "°": "_",
-    "1": "!", "2": "@", "3": "#", "4": "$", "5": "%", "6": "^", "7": "&", "8": "*",
-    "9": "(", "0": ")",
-    "a": "q", "q": "a", "z": "w", "w": "z", "A": "Q", "Q": "A", "Z": "W", "W": "Z",
-    "m": ";", ",": "m", "M": ":", "?": "M", ";": ",", ":": ".", "!": "/", ".": "<",
-    "/": ">", "§": "?", "ù": "'", "%": '"', "*": "\\", "µ": "|", "$": "]", "£": "}",
-    "^": "[", "¨": "{",
-})
-_AZERTY_DIGITS = frozenset('&é"\'(-è_çà')
+_AZERTY_TO_US = str.maketrans(
+    {
+        "&": "1",
+        "é": "2",
+        '"': "3",
+        "'": "4",
+        "(": "5",
+        "-": "6",
+        "è": "7",
+        "_": "8",
+        "ç": "9",
+        "à": "0",
+        ")": "-",
+        "°": "_",
+        "1": "!",
+        "2": "@",
+        "3": "#",
+        "4": "$",
+        "5": "%",
+        "6": "^",
+        "7": "&",
+        "8": "*",
+        "9": "(",
+        "0": ")",
+        "a": "q",
+        "q": "a",
+        "z": "w",
+        "w": "z",
+        "A": "Q",
+        "Q": "A",
+        "Z": "W",
+        "W": "Z",
+        "m": ";",
+        ",": "m",
+        "M": ":",
+        "?": "M",
+        ";": ",",
+        ":": ".",
+        "!": "/",
+        ".": "<",
+        "/": ">",
+        "§": "?",
+        "ù": "'",
+        "%": '"',
+        "*": "\\",
+        "µ": "|",
+        "$": "]",
+        "£": "}",
+        "^": "[",
+        "¨": "{",
+    }
+)
+_AZERTY_DIGITS = frozenset("&é\"'(-è_çà")
 # A GTIN alone is 8 digits: fewer AZERTY digit characters is not a code typed on
 # the wrong layout, just text.
 _AZERTY_MIN_DIGITS = 8
 
 _DATE_AIS = frozenset({"11", "12", "13", "15", "16", "17"})
 # Fields found on medicine packs that need no comment.
-_ORDINARY_AIS = frozenset({"01", "10", "11", "15", "16", "17", "21", "240", "241",
-                           "30", "710", "711", "712", "713", "714", "715"})
+_ORDINARY_AIS = frozenset(
+    {
+        "01",
+        "10",
+        "11",
+        "15",
+        "16",
+        "17",
+        "21",
+        "240",
+        "241",
+        "30",
+        "710",
+        "711",
+        "712",
+        "713",
+        "714",
+        "715",
+    }
+)
 
 _CONFIG = ParseConfig(
     separator_chars=(GS,),
@@ -113,8 +185,9 @@ class ScanError(ClinicError):
         "(the square DataMatrix, or the barcode with numbers in brackets under it).",
     )
 
-    def __init__(self, template: str | None = None, *, reason: str = "unreadable",
-                 **params: Any) -> None:
+    def __init__(
+        self, template: str | None = None, *, reason: str = "unreadable", **params: Any
+    ) -> None:
         self.reason = reason
         super().__init__(template, **params)
 
@@ -181,7 +254,8 @@ def parse_scan(raw: str, *, today: date | None = None) -> ScanResult:
                 "This is not a single barcode ({length} characters were received). "
                 "Scan one code at a time.",
             ),
-            reason="too_long", length=len(text),
+            reason="too_long",
+            length=len(text),
         )
     problems: list[Message] = []
     if _looks_typed_on_azerty(text):
@@ -198,12 +272,16 @@ def parse_scan(raw: str, *, today: date | None = None) -> ScanResult:
                 ),
                 reason="keyboard_layout",
             ) from exc
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "The scanner typed with the wrong keyboard layout (AZERTY); the code was "
-            "repaired. Check it against the box, and ask for the scanner's keyboard "
-            "layout to be set to French.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "The scanner typed with the wrong keyboard layout (AZERTY); the code was "
+                    "repaired. Check it against the box, and ask for the scanner's keyboard "
+                    "layout to be set to French.",
+                )
+            )
+        )
         return _with_problems(result, problems)
     return _read(text, today)
 
@@ -217,8 +295,14 @@ def _looks_typed_on_azerty(text: str) -> bool:
 
 
 def _with_problems(result: ScanResult, first: Sequence[Message]) -> ScanResult:
-    return ScanResult(result.gtin, result.lot, result.expiry, result.serial,
-                      (*first, *result.problems), result.symbology)
+    return ScanResult(
+        result.gtin,
+        result.lot,
+        result.expiry,
+        result.serial,
+        (*first, *result.problems),
+        result.symbology,
+    )
 
 
 # --- choosing the reading -------------------------------------------------------
@@ -232,7 +316,7 @@ def _read(text: str, today: date) -> ScanResult:
         if match is None:
             raise ScanError(reason="unreadable")
         symbology = match.group(0)
-        body = text[len(symbology):].strip()
+        body = text[len(symbology) :].strip()
     _refuse_foreign_characters(body)
     if not body:
         raise ScanError(reason="unreadable")
@@ -250,7 +334,8 @@ def _read(text: str, today: date) -> ScanResult:
                 "barcode on the box (the square DataMatrix, or the barcode with numbers "
                 "in brackets under it).",
             ),
-            reason="not_gs1", symbology=_symbology_name(symbology),
+            reason="not_gs1",
+            symbology=_symbology_name(symbology),
         )
     if body.startswith("("):
         return _read_elements(_hri(body), symbology, today, delimited=True)
@@ -261,8 +346,9 @@ def _read(text: str, today: date) -> ScanResult:
         digits = body.replace(" ", "")
         if digits.isascii() and digits.isdigit() and len(digits) in (8, 12, 13, 14):
             return _read_bare_gtin(digits, None, today)
-    return _read_elements(_element_strings(body), symbology, today,
-                          delimited=False, had_separator=GS in body)
+    return _read_elements(
+        _element_strings(body), symbology, today, delimited=False, had_separator=GS in body
+    )
 
 
 def _symbology_name(symbology: str) -> str:
@@ -280,7 +366,8 @@ def _refuse_foreign_characters(body: str) -> None:
                 "The code contains characters no GS1 barcode can hold ({characters}). "
                 "Scan it again, or type the GTIN from the box.",
             ),
-            reason="bad_characters", characters=" ".join(_shown(ch) for ch in foreign[:6]),
+            reason="bad_characters",
+            characters=" ".join(_shown(ch) for ch in foreign[:6]),
         )
 
 
@@ -299,8 +386,12 @@ def _wrong_check_digit() -> ScanError:
 
 
 def _check_digit_is_wrong(digits: str) -> bool:
-    return (digits.isascii() and digits.isdigit() and len(digits) in (8, 12, 13, 14)
-            and gs1_standard_check_digit(digits[:-1]) != int(digits[-1]))
+    return (
+        digits.isascii()
+        and digits.isdigit()
+        and len(digits) in (8, 12, 13, 14)
+        and gs1_standard_check_digit(digits[:-1]) != int(digits[-1])
+    )
 
 
 def _read_bare_gtin(digits: str, symbology: str | None, today: date) -> ScanResult:
@@ -311,11 +402,15 @@ def _read_bare_gtin(digits: str, symbology: str | None, today: date) -> ScanResu
             raise _wrong_check_digit() from exc
         raise ScanError(reason="unreadable") from exc
     problems = _gtin_problems(gtin)
-    problems.append(_problem(QT_TRANSLATE_NOOP(
-        "scanning",
-        "This barcode holds only the product number: type the lot and expiry date "
-        "from the box.",
-    )))
+    problems.append(
+        _problem(
+            QT_TRANSLATE_NOOP(
+                "scanning",
+                "This barcode holds only the product number: type the lot and expiry date "
+                "from the box.",
+            )
+        )
+    )
     return ScanResult(gtin.as_gtin_14(), None, None, None, tuple(problems), symbology)
 
 
@@ -323,31 +418,55 @@ def _gtin_problems(gtin: Gtin) -> list[Message]:
     problems: list[Message] = []
     usage = gtin.prefix.usage if gtin.prefix is not None else ""
     if isinstance(gtin, Rcn):
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "This is a shop's or a region's own number (restricted circulation), not a "
-            "manufacturer's product number. Look for another barcode on the box.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This is a shop's or a region's own number (restricted circulation), not a "
+                    "manufacturer's product number. Look for another barcode on the box.",
+                )
+            )
+        )
     elif "ISBN" in usage or "ISSN" in usage:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning", "This is the number of a book or periodical (ISBN, ISSN), not of a "
-            "medicine. Look for another barcode on the box.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This is the number of a book or periodical (ISBN, ISSN), not of a "
+                    "medicine. Look for another barcode on the box.",
+                )
+            )
+        )
     elif "Refund" in usage or "oupon" in usage:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning", "This is a coupon or receipt number, not a product number.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This is a coupon or receipt number, not a product number.",
+                )
+            )
+        )
     level = gtin.packaging_level
     if level is not None and 1 <= level <= 8:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "This code is for an outer carton (packaging level {level}), not for one "
-            "pack: count the packs inside when you receive it.",
-        ), level=level))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This code is for an outer carton (packaging level {level}), not for one "
+                    "pack: count the packs inside when you receive it.",
+                ),
+                level=level,
+            )
+        )
     elif level == 9:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning", "This code is for goods sold by weight or measure; check the product.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This code is for goods sold by weight or measure; check the product.",
+                )
+            )
+        )
     return problems
 
 
@@ -364,7 +483,7 @@ def _element_strings(body: str) -> list[GS1ElementString]:
         except ParseError as exc:
             raise _broken_at(rest, elements) from exc
         elements.append(element)
-        rest = rest[len(element):].lstrip(GS)
+        rest = rest[len(element) :].lstrip(GS)
     return elements
 
 
@@ -376,10 +495,10 @@ def _broken_at(rest: str, read: Sequence[GS1ElementString]) -> ScanError:
         return ScanError(
             QT_TRANSLATE_NOOP(
                 "errors",
-                "The code stops in the middle of a date ({rest}): it was cut short. "
-                "Scan it again.",
+                "The code stops in the middle of a date ({rest}): it was cut short. Scan it again.",
             ),
-            reason="cut_short", rest=_shown(rest),
+            reason="cut_short",
+            rest=_shown(rest),
         )
     if not read:
         return ScanError(reason="unreadable")
@@ -390,7 +509,8 @@ def _broken_at(rest: str, read: Sequence[GS1ElementString]) -> ScanError:
             "GS1 code. Scan it again.",
         ),
         reason="trailing_garbage",
-        read="".join(element.as_hri() for element in read), rest=_shown(rest),
+        read="".join(element.as_hri() for element in read),
+        rest=_shown(rest),
     )
 
 
@@ -401,7 +521,9 @@ def _bad_date(ai: str, digits: str) -> ScanError:
             "The date in the code ({digits}, year-month-day) is not a real date. Scan it "
             "again or type the expiry date from the box.",
         ),
-        reason="bad_date", ai=ai, digits=digits,
+        reason="bad_date",
+        ai=ai,
+        digits=digits,
     )
 
 
@@ -435,13 +557,21 @@ def _single(elements: Sequence[GS1ElementString], ai: str) -> GS1ElementString |
                 "The code holds two different values for the same field ({first} and "
                 "{second}). Scan it again.",
             ),
-            reason="conflicting", first=found[0].as_hri(), second=found[1].as_hri(),
+            reason="conflicting",
+            first=found[0].as_hri(),
+            second=found[1].as_hri(),
         )
     return found[0] if found else None
 
 
-def _read_elements(elements: list[GS1ElementString], symbology: str | None, today: date,
-                   *, delimited: bool, had_separator: bool = False) -> ScanResult:
+def _read_elements(
+    elements: list[GS1ElementString],
+    symbology: str | None,
+    today: date,
+    *,
+    delimited: bool,
+    had_separator: bool = False,
+) -> ScanResult:
     """Turn element strings into a result; ``delimited`` when brackets or a URL bounded
     every field (typed HRI, Digital Link), so no separator can have been lost."""
     problems: list[Message] = []
@@ -482,43 +612,72 @@ def _read_elements(elements: list[GS1ElementString], symbology: str | None, toda
     expiry = expiry_element.date if expiry_element is not None else None
 
     if lot is None:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning", "The code has no lot number: type it from the box.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "The code has no lot number: type it from the box.",
+                )
+            )
+        )
     elif serial is None and not (delimited or had_separator) and _may_hide_a_serial(lot):
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "The lot {lot} may run into a serial number because a separator was lost. "
-            "Check the lot printed on the box.",
-        ), lot=lot))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "The lot {lot} may run into a serial number because a separator was lost. "
+                    "Check the lot printed on the box.",
+                ),
+                lot=lot,
+            )
+        )
     if expiry is None:
         best_before = _single(elements, "15")
         if best_before is not None and best_before.date is not None:
-            problems.append(_problem(QT_TRANSLATE_NOOP(
-                "scanning",
-                "The code has a best-before date ({date}) but no expiry date: type the "
-                "expiry date from the box.",
-            ), date=best_before.date.isoformat()))
+            problems.append(
+                _problem(
+                    QT_TRANSLATE_NOOP(
+                        "scanning",
+                        "The code has a best-before date ({date}) but no expiry date: type the "
+                        "expiry date from the box.",
+                    ),
+                    date=best_before.date.isoformat(),
+                )
+            )
         else:
-            problems.append(_problem(QT_TRANSLATE_NOOP(
-                "scanning", "The code has no expiry date: type it from the box.",
-            )))
+            problems.append(
+                _problem(
+                    QT_TRANSLATE_NOOP(
+                        "scanning",
+                        "The code has no expiry date: type it from the box.",
+                    )
+                )
+            )
     else:
         problems.extend(_expiry_problems(expiry, today))
 
     if _single(elements, "00") is not None:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "This is a shipping label (it has a carton number): count the packs inside "
-            "when you receive it.",
-        )))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This is a shipping label (it has a carton number): count the packs inside "
+                    "when you receive it.",
+                )
+            )
+        )
     unusual = sorted({element.ai.ai for element in elements} - _ORDINARY_AIS - {"00"})
     if unusual:
-        problems.append(_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "The code carries data this program does not use (fields {fields}). Check "
-            "that you scanned the right barcode.",
-        ), fields=", ".join(f"({ai})" for ai in unusual)))
+        problems.append(
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "The code carries data this program does not use (fields {fields}). Check "
+                    "that you scanned the right barcode.",
+                ),
+                fields=", ".join(f"({ai})" for ai in unusual),
+            )
+        )
     return ScanResult(gtin.as_gtin_14(), lot, expiry, serial, tuple(problems), symbology)
 
 
@@ -527,8 +686,9 @@ def _may_hide_a_serial(lot: str) -> bool:
     return re.search(r".21.", lot) is not None
 
 
-def _split_lost_separator(elements: list[GS1ElementString],
-                          problems: list[Message]) -> list[GS1ElementString]:
+def _split_lost_separator(
+    elements: list[GS1ElementString], problems: list[Message]
+) -> list[GS1ElementString]:
     """Recover an expiry swallowed by a lot or serial whose GS separator was lost.
 
     "10BX778117261130" is lot BX7781 then expiry 2026-11-30 when the GS after the
@@ -542,7 +702,7 @@ def _split_lost_separator(elements: list[GS1ElementString],
             continue
         value = element.value
         for cut in range(1, len(value) - 7):
-            if value[cut:cut + 2] != "17":
+            if value[cut : cut + 2] != "17":
                 continue
             tail = _quiet_element_strings(value[cut:])
             if tail is None or not any(e.ai.ai == "17" and e.date for e in tail):
@@ -552,13 +712,19 @@ def _split_lost_separator(elements: list[GS1ElementString],
             except ParseError:
                 continue
             expiry = next(e.date for e in tail if e.ai.ai == "17" and e.date)
-            problems.append(_problem(QT_TRANSLATE_NOOP(
-                "scanning",
-                "A separator was missing in the code; it was read as {field} {value} and "
-                "expiry {expiry}. Check both against the box.",
-            ), field="lot" if element.ai.ai == "10" else "serial", value=value[:cut],
-                expiry=expiry.isoformat() if expiry else ""))
-            return [*elements[:index], head, *tail, *elements[index + 1:]]
+            problems.append(
+                _problem(
+                    QT_TRANSLATE_NOOP(
+                        "scanning",
+                        "A separator was missing in the code; it was read as {field} {value} and "
+                        "expiry {expiry}. Check both against the box.",
+                    ),
+                    field="lot" if element.ai.ai == "10" else "serial",
+                    value=value[:cut],
+                    expiry=expiry.isoformat() if expiry else "",
+                )
+            )
+            return [*elements[:index], head, *tail, *elements[index + 1 :]]
     return elements
 
 
@@ -574,22 +740,47 @@ def _quiet_element_strings(text: str) -> list[GS1ElementString] | None:
 
 def _expiry_problems(expiry: date, today: date) -> list[Message]:
     if expiry < today:
-        return [_problem(QT_TRANSLATE_NOOP(
-            "scanning", "This lot expired on {expiry}: it must not be received or dispensed.",
-        ), expiry=expiry.isoformat())]
+        return [
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This lot expired on {expiry}: it must not be received or dispensed.",
+                ),
+                expiry=expiry.isoformat(),
+            )
+        ]
     if expiry == today:
-        return [_problem(QT_TRANSLATE_NOOP(
-            "scanning", "This lot expires today ({expiry}).",
-        ), expiry=expiry.isoformat())]
+        return [
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This lot expires today ({expiry}).",
+                ),
+                expiry=expiry.isoformat(),
+            )
+        ]
     days = (expiry - today).days
     if days <= SOON_EXPIRY_DAYS:
-        return [_problem(QT_TRANSLATE_NOOP(
-            "scanning", "This lot expires in {days} days ({expiry}).",
-        ), days=days, expiry=expiry.isoformat())]
+        return [
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "This lot expires in {days} days ({expiry}).",
+                ),
+                days=days,
+                expiry=expiry.isoformat(),
+            )
+        ]
     if expiry > today + timedelta(days=365 * FAR_EXPIRY_YEARS + 3):
-        return [_problem(QT_TRANSLATE_NOOP(
-            "scanning",
-            "The expiry date {expiry} is more than {years} years away, which is unusual. "
-            "Check it against the box.",
-        ), expiry=expiry.isoformat(), years=FAR_EXPIRY_YEARS)]
+        return [
+            _problem(
+                QT_TRANSLATE_NOOP(
+                    "scanning",
+                    "The expiry date {expiry} is more than {years} years away, which is unusual. "
+                    "Check it against the box.",
+                ),
+                expiry=expiry.isoformat(),
+                years=FAR_EXPIRY_YEARS,
+            )
+        ]
     return []

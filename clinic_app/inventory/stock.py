@@ -195,7 +195,9 @@ def _check_quantity(quantity: object) -> int:
                 "{quantity} is more than one delivery line can hold ({max} at most). "
                 "Check the quantity.",
             ),
-            field="quantity", quantity=quantity, max=MAX_RECEIPT_QUANTITY,
+            field="quantity",
+            quantity=quantity,
+            max=MAX_RECEIPT_QUANTITY,
         )
     return quantity
 
@@ -215,9 +217,11 @@ def _normal_gtin(gtin: str) -> str:
     if not (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)):
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
-                "errors", "A GTIN is 8, 12, 13 or 14 digits; {gtin} is not one.",
+                "errors",
+                "A GTIN is 8, 12, 13 or 14 digits; {gtin} is not one.",
             ),
-            field="gtin", gtin=text,
+            field="gtin",
+            gtin=text,
         )
     return text.zfill(14)
 
@@ -235,9 +239,11 @@ def _normal_lot(lot: str) -> str:
     if len(text) > MAX_LOT_LENGTH or not text.isprintable():
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
-                "errors", "A lot number has at most {max} letters and digits; check it.",
+                "errors",
+                "A lot number has at most {max} letters and digits; check it.",
             ),
-            field="lot", max=MAX_LOT_LENGTH,
+            field="lot",
+            max=MAX_LOT_LENGTH,
         )
     return text
 
@@ -262,8 +268,16 @@ def _lot_balance(tx: Tx, catalogue_item_id: str, lot: str) -> int:
 
 
 def _write_movement(
-    session: Session, tx: Tx, *, catalogue_item_id: str, lot: str, expiry: date | None,
-    kind: str, quantity: int, occurred_at: str, prescription_item_id: str | None = None,
+    session: Session,
+    tx: Tx,
+    *,
+    catalogue_item_id: str,
+    lot: str,
+    expiry: date | None,
+    kind: str,
+    quantity: int,
+    occurred_at: str,
+    prescription_item_id: str | None = None,
     reason: str = "",
 ) -> str:
     movement_id = new_id()
@@ -288,7 +302,8 @@ def _write_movement(
         # Unreachable while the callers take no more than they read; kept because
         # a negative lot is the one thing this ledger must never hold.
         raise InsufficientStock(
-            QT_TRANSLATE_NOOP("errors", "Lot {lot} does not hold that much stock."), lot=lot,
+            QT_TRANSLATE_NOOP("errors", "Lot {lot} does not hold that much stock."),
+            lot=lot,
         )
     return movement_id
 
@@ -323,23 +338,31 @@ def receive_stock(session: Session, line: ReceiptLine, *, clock: Clock = utc_now
         )
         if known is not None and _expiry(known["expiry"]) != expiry:
             raise LotExpiryConflict(
-                lot=lot, drug=drug, known=known["expiry"] or "—",
+                lot=lot,
+                drug=drug,
+                known=known["expiry"] or "—",
                 given=expiry.isoformat() if expiry is not None else "—",
             )
         movement_id = _write_movement(
-            session, tx, catalogue_item_id=item["id"], lot=lot, expiry=expiry,
-            kind="receipt", quantity=quantity, occurred_at=to_iso(now),
+            session,
+            tx,
+            catalogue_item_id=item["id"],
+            lot=lot,
+            expiry=expiry,
+            kind="receipt",
+            quantity=quantity,
+            occurred_at=to_iso(now),
         )
-        session.audit(tx, "receive_stock", object_kind="stock_movement",
-                      object_id=movement_id)
+        session.audit(tx, "receive_stock", object_kind="stock_movement", object_id=movement_id)
     return movement_id
 
 
 # --- looking at the shelves -----------------------------------------------------
 
 
-def stock_on_hand(session: Session, *, include_empty: bool = False,
-                  clock: Clock = utc_now) -> list[StockLine]:
+def stock_on_hand(
+    session: Session, *, include_empty: bool = False, clock: Clock = utc_now
+) -> list[StockLine]:
     """Every lot with stock (or every lot ever received, with ``include_empty``).
 
     Sorted by drug, then first expiry first — the order they leave the shelf.
@@ -364,13 +387,25 @@ def stock_on_hand(session: Session, *, include_empty: bool = False,
             continue
         item = CatalogueItem.from_row(row)
         expiry = _expiry(row["lot_expiry"])
-        lines.append(StockLine(
-            item=item, lot=row["lot"], expiry=expiry, quantity=quantity,
-            expired=_is_expired(expiry, today),
-            below_reorder=usable.get(item.id, 0) < item.reorder_level,
-        ))
-    lines.sort(key=lambda line: (line.item.name, line.item.strength, line.item.id,
-                                 line.expiry or date.max, line.lot))
+        lines.append(
+            StockLine(
+                item=item,
+                lot=row["lot"],
+                expiry=expiry,
+                quantity=quantity,
+                expired=_is_expired(expiry, today),
+                below_reorder=usable.get(item.id, 0) < item.reorder_level,
+            )
+        )
+    lines.sort(
+        key=lambda line: (
+            line.item.name,
+            line.item.strength,
+            line.item.id,
+            line.expiry or date.max,
+            line.lot,
+        )
+    )
     return lines
 
 
@@ -388,8 +423,9 @@ def item_balance(session: Session, catalogue_item_id: str) -> int:
 # --- dispensing -----------------------------------------------------------------
 
 
-def dispense_prescription(session: Session, prescription_id: str, *,
-                          clock: Clock = utc_now) -> list[Dispensed]:
+def dispense_prescription(
+    session: Session, prescription_id: str, *, clock: Clock = utc_now
+) -> list[Dispensed]:
     """Hand out every line of a prescription, first expiry first out — all lines or none.
 
     Refuses a prescription already dispensed, and a line that needs more than
@@ -411,29 +447,44 @@ def dispense_prescription(session: Session, prescription_id: str, *,
             (prescription_id,),
         )
         for line in lines:
-            if tx.one(
-                "SELECT 1 FROM stock_movements WHERE prescription_item_id = ? LIMIT 1",
-                (line["id"],),
-            ) is not None:
+            if (
+                tx.one(
+                    "SELECT 1 FROM stock_movements WHERE prescription_item_id = ? LIMIT 1",
+                    (line["id"],),
+                )
+                is not None
+            ):
                 raise AlreadyDispensed(number=prescription["number"], drug=line["drug_name"])
         for line in lines:
             # Read per line, after the lines before it were written: two lines of
             # the same drug must not both count the same boxes.
             dispensed.extend(_dispense_line(session, tx, line, today, occurred_at))
-        session.audit(tx, "dispense_prescription", object_kind="prescription",
-                      object_id=prescription_id, patient_id=prescription["patient_id"])
+        session.audit(
+            tx,
+            "dispense_prescription",
+            object_kind="prescription",
+            object_id=prescription_id,
+            patient_id=prescription["patient_id"],
+        )
     return dispensed
 
 
-def _dispense_line(session: Session, tx: Tx, line: Row, today: date,
-                   occurred_at: str) -> list[Dispensed]:
+def _dispense_line(
+    session: Session, tx: Tx, line: Row, today: date, occurred_at: str
+) -> list[Dispensed]:
     needed = int(line["quantity"])
-    lots = [(row["lot"], _expiry(row["expiry"]), int(row["balance"]))
-            for row in _lot_balances(tx, line["catalogue_item_id"])]
-    usable = sorted((lot for lot in lots if not _is_expired(lot[1], today)),
-                    key=lambda lot: (lot[1] or date.max, lot[0]))
-    expired = sorted((lot for lot in lots if _is_expired(lot[1], today)),
-                     key=lambda lot: (lot[1] or date.max, lot[0]))
+    lots = [
+        (row["lot"], _expiry(row["expiry"]), int(row["balance"]))
+        for row in _lot_balances(tx, line["catalogue_item_id"])
+    ]
+    usable = sorted(
+        (lot for lot in lots if not _is_expired(lot[1], today)),
+        key=lambda lot: (lot[1] or date.max, lot[0]),
+    )
+    expired = sorted(
+        (lot for lot in lots if _is_expired(lot[1], today)),
+        key=lambda lot: (lot[1] or date.max, lot[0]),
+    )
     available = sum(balance for _, _, balance in usable)
     if available < needed:
         _refuse_short_line(line, needed, available, expired)
@@ -443,18 +494,34 @@ def _dispense_line(session: Session, tx: Tx, line: Row, today: date,
             break
         take = min(balance, needed)
         movement_id = _write_movement(
-            session, tx, catalogue_item_id=line["catalogue_item_id"], lot=lot,
-            expiry=expiry, kind="dispense", quantity=-take, occurred_at=occurred_at,
+            session,
+            tx,
+            catalogue_item_id=line["catalogue_item_id"],
+            lot=lot,
+            expiry=expiry,
+            kind="dispense",
+            quantity=-take,
+            occurred_at=occurred_at,
             prescription_item_id=line["id"],
         )
-        taken.append(Dispensed(movement_id, line["id"], line["catalogue_item_id"],
-                               line["drug_name"], lot, expiry, take))
+        taken.append(
+            Dispensed(
+                movement_id,
+                line["id"],
+                line["catalogue_item_id"],
+                line["drug_name"],
+                lot,
+                expiry,
+                take,
+            )
+        )
         needed -= take
     return taken
 
 
-def _refuse_short_line(line: Row, needed: int, available: int,
-                       expired: Sequence[tuple[str, date | None, int]]) -> None:
+def _refuse_short_line(
+    line: Row, needed: int, available: int, expired: Sequence[tuple[str, date | None, int]]
+) -> None:
     drug = line["drug_name"]
     if expired and available == 0:
         lot, expiry, balance = expired[0]
@@ -465,7 +532,10 @@ def _refuse_short_line(line: Row, needed: int, available: int,
                 "it must not be dispensed. Write the lot off and order more. Nothing was "
                 "dispensed.",
             ),
-            drug=drug, lot=lot, balance=balance, unit=line["unit"],
+            drug=drug,
+            lot=lot,
+            balance=balance,
+            unit=line["unit"],
             expiry=expiry.isoformat() if expiry is not None else "",
         )
     if expired:
@@ -476,7 +546,10 @@ def _refuse_short_line(line: Row, needed: int, available: int,
                 "{available} can be dispensed; {expired} more are in expired lots, which "
                 "must be written off. Nothing was dispensed.",
             ),
-            drug=drug, needed=needed, available=available, unit=line["unit"],
+            drug=drug,
+            needed=needed,
+            available=available,
+            unit=line["unit"],
             expired=sum(balance for _, _, balance in expired),
         )
     raise InsufficientStock(drug=drug, needed=needed, available=available, unit=line["unit"])
@@ -485,8 +558,9 @@ def _refuse_short_line(line: Row, needed: int, available: int,
 # --- expired lots leave stock ---------------------------------------------------
 
 
-def write_off_expired(session: Session, catalogue_item_id: str, lot: str, *,
-                      clock: Clock = utc_now) -> WrittenOff:
+def write_off_expired(
+    session: Session, catalogue_item_id: str, lot: str, *, clock: Clock = utc_now
+) -> WrittenOff:
     """Take what is left of an expired lot out of stock (to be destroyed).
 
     Uses the storekeeper's right to receive stock: the permission table has no
@@ -516,20 +590,29 @@ def write_off_expired(session: Session, catalogue_item_id: str, lot: str, *,
                     "Lot {lot} of {drug} has not expired (expiry {expiry}); only expired "
                     "lots are written off here.",
                 ),
-                field="lot", lot=lot, drug=drug,
+                field="lot",
+                lot=lot,
+                drug=drug,
                 expiry=expiry.isoformat() if expiry is not None else "—",
             )
         balance = int(row["balance"])
         if balance <= 0:
             raise InvalidInput(
                 QT_TRANSLATE_NOOP("errors", "Lot {lot} of {drug} holds no stock to write off."),
-                field="lot", lot=lot, drug=drug,
+                field="lot",
+                lot=lot,
+                drug=drug,
             )
         movement_id = _write_movement(
-            session, tx, catalogue_item_id=catalogue_item_id, lot=lot, expiry=expiry,
-            kind="expiry_write_off", quantity=-balance, occurred_at=to_iso(now),
+            session,
+            tx,
+            catalogue_item_id=catalogue_item_id,
+            lot=lot,
+            expiry=expiry,
+            kind="expiry_write_off",
+            quantity=-balance,
+            occurred_at=to_iso(now),
             reason="expired",
         )
-        session.audit(tx, "write_off_expired", object_kind="stock_movement",
-                      object_id=movement_id)
+        session.audit(tx, "write_off_expired", object_kind="stock_movement", object_id=movement_id)
     return WrittenOff(movement_id, catalogue_item_id, lot, balance)

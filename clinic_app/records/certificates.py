@@ -140,35 +140,45 @@ def _show(day: date) -> str:
 def _check_form(form: SickLeaveForm, today: date) -> None:
     if form.kind not in KINDS:
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "Choose whether this is an initial certificate "
-                                        "or an extension."),
+            QT_TRANSLATE_NOOP(
+                "errors", "Choose whether this is an initial certificate or an extension."
+            ),
             field="kind",
         )
-    if isinstance(form.days, bool) or not isinstance(form.days, int) \
-            or not MIN_DAYS <= form.days <= MAX_DAYS:
+    if (
+        isinstance(form.days, bool)
+        or not isinstance(form.days, int)
+        or not MIN_DAYS <= form.days <= MAX_DAYS
+    ):
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "The number of days of sick leave must be "
-                                        "{min} to {max}."),
-            field="days", min=MIN_DAYS, max=MAX_DAYS,
+            QT_TRANSLATE_NOOP("errors", "The number of days of sick leave must be {min} to {max}."),
+            field="days",
+            min=MIN_DAYS,
+            max=MAX_DAYS,
         )
     if form.kind == "extension" and not (form.extends_number or "").strip():
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "An extension must give the number of the "
-                                        "certificate it extends."),
+            QT_TRANSLATE_NOOP(
+                "errors", "An extension must give the number of the certificate it extends."
+            ),
             field="extends_number",
         )
     if form.kind == "initial" and (form.extends_number or "").strip():
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "An initial certificate extends no other; "
-                                        "choose \"extension\" or clear the number."),
+            QT_TRANSLATE_NOOP(
+                "errors",
+                'An initial certificate extends no other; choose "extension" or clear the number.',
+            ),
             field="extends_number",
         )
     if form.start_date < today - timedelta(days=MAX_DAYS_BACK):
-        raise BackDatedCertificate(field="start_date", start=_show(form.start_date),
-                                   max=MAX_DAYS_BACK, today=_show(today))
+        raise BackDatedCertificate(
+            field="start_date", start=_show(form.start_date), max=MAX_DAYS_BACK, today=_show(today)
+        )
     if form.start_date > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise FarFutureCertificate(field="start_date", start=_show(form.start_date),
-                                   max=MAX_DAYS_AHEAD, today=_show(today))
+        raise FarFutureCertificate(
+            field="start_date", start=_show(form.start_date), max=MAX_DAYS_AHEAD, today=_show(today)
+        )
 
 
 def _previous_certificate(tx: Tx, form: SickLeaveForm) -> Row:
@@ -179,22 +189,35 @@ def _previous_certificate(tx: Tx, form: SickLeaveForm) -> Row:
         # Same answer for "no such number" and "another patient's number": the
         # form must not reveal who holds a certificate.
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "No certificate {number} was issued to this patient. "
-                                        "Check the number on the previous certificate."),
-            field="extends_number", number=number,
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "No certificate {number} was issued to this patient. "
+                "Check the number on the previous certificate.",
+            ),
+            field="extends_number",
+            number=number,
         )
-    follower = tx.one("SELECT number FROM sick_leave_certificates WHERE extends_id = ?",
-                      (previous["id"],))
+    follower = tx.one(
+        "SELECT number FROM sick_leave_certificates WHERE extends_id = ?", (previous["id"],)
+    )
     if follower is not None:
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "Certificate {number} was already extended by {later}. "
-                                        "Extend {later} instead."),
-            field="extends_number", number=number, later=follower["number"],
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "Certificate {number} was already extended by {later}. Extend {later} instead.",
+            ),
+            field="extends_number",
+            number=number,
+            later=follower["number"],
         )
     expected = date.fromisoformat(previous["end_date"]) + timedelta(days=1)
     if form.start_date != expected:
-        raise BrokenExtension(field="start_date", number=number, expected=_show(expected),
-                              start=_show(form.start_date))
+        raise BrokenExtension(
+            field="start_date",
+            number=number,
+            expected=_show(expected),
+            start=_show(form.start_date),
+        )
     return previous
 
 
@@ -217,10 +240,14 @@ def issue_sick_leave_certificate(
         patient = tx.one("SELECT * FROM patients WHERE id = ?", (form.patient_id,))
         if patient is None:
             raise NotFound()
-        if form.encounter_id is not None and tx.one(
-            "SELECT 1 FROM encounters WHERE id = ? AND patient_id = ?",
-            (form.encounter_id, form.patient_id),
-        ) is None:
+        if (
+            form.encounter_id is not None
+            and tx.one(
+                "SELECT 1 FROM encounters WHERE id = ? AND patient_id = ?",
+                (form.encounter_id, form.patient_id),
+            )
+            is None
+        ):
             raise NotFound()
         diagnosis_code: str | None = None
         diagnosis_display: str | None = None
@@ -230,7 +257,8 @@ def issue_sick_leave_certificate(
             if known is None:
                 raise CertificateRefused(
                     QT_TRANSLATE_NOOP("errors", "{code} is not an ICD-11 code. Search by word."),
-                    field="diagnosis_code", code=diagnosis_code,
+                    field="diagnosis_code",
+                    code=diagnosis_code,
                 )
             diagnosis_display = str(known["title"])
         previous = _previous_certificate(tx, form) if form.kind == "extension" else None
@@ -242,39 +270,74 @@ def issue_sick_leave_certificate(
         )
         if overlap is not None:
             raise OverlappingCertificate(
-                field="start_date", number=overlap["number"],
+                field="start_date",
+                number=overlap["number"],
                 start=_show(date.fromisoformat(overlap["start_date"])),
                 end=_show(date.fromisoformat(overlap["end_date"])),
             )
         number = next_document_number(tx, "sick_leave_certificate", site_code, today.year)
         fields: dict[str, object] = {
-            "t": SIGNED_TYPE, "n": number, "c": session.site_id, "d": int(issued.timestamp()),
+            "t": SIGNED_TYPE,
+            "n": number,
+            "c": session.site_id,
+            "d": int(issued.timestamp()),
             "p": [patient["family_name"], patient["given_name"], patient["birth_date"]],
-            "s": form.start_date.isoformat(), "e": end_date.isoformat(), "j": form.days,
-            "k": form.kind, "o": bool(form.outings_allowed),
+            "s": form.start_date.isoformat(),
+            "e": end_date.isoformat(),
+            "j": form.days,
+            "k": form.kind,
+            "o": bool(form.outings_allowed),
         }
         if previous is not None:
             fields["x"] = previous["number"]  # lets a checker follow the chain offline
         signature = sign_document(session.store, fields)
         tx.insert(
             "sick_leave_certificates",
-            {"id": certificate_id, "site_id": session.site_id, "number": number,
-             "patient_id": form.patient_id, "encounter_id": form.encounter_id,
-             "doctor_id": session.actor.user_id, "issued_at": to_iso(issued),
-             "kind": form.kind, "extends_id": previous["id"] if previous else None,
-             "start_date": form.start_date.isoformat(), "days": form.days,
-             "end_date": end_date.isoformat(), "outings_allowed": int(bool(form.outings_allowed)),
-             "diagnosis_code": diagnosis_code, "diagnosis_display": diagnosis_display,
-             "signature": signature, "created_at": to_iso(issued)},
+            {
+                "id": certificate_id,
+                "site_id": session.site_id,
+                "number": number,
+                "patient_id": form.patient_id,
+                "encounter_id": form.encounter_id,
+                "doctor_id": session.actor.user_id,
+                "issued_at": to_iso(issued),
+                "kind": form.kind,
+                "extends_id": previous["id"] if previous else None,
+                "start_date": form.start_date.isoformat(),
+                "days": form.days,
+                "end_date": end_date.isoformat(),
+                "outings_allowed": int(bool(form.outings_allowed)),
+                "diagnosis_code": diagnosis_code,
+                "diagnosis_display": diagnosis_display,
+                "signature": signature,
+                "created_at": to_iso(issued),
+            },
             sync_kind="sick_leave_certificate",
         )
-        session.audit(tx, "issue_sick_leave", object_kind="sick_leave_certificate",
-                      object_id=certificate_id, patient_id=form.patient_id)
+        session.audit(
+            tx,
+            "issue_sick_leave",
+            object_kind="sick_leave_certificate",
+            object_id=certificate_id,
+            patient_id=form.patient_id,
+        )
     return SickLeaveCertificate(
-        certificate_id, number, form.patient_id, form.encounter_id, session.actor.user_id,
-        issued, form.kind, form.start_date, form.days, end_date, bool(form.outings_allowed),
-        diagnosis_code, diagnosis_display, previous["id"] if previous else None,
-        previous["number"] if previous else None, signature,
+        certificate_id,
+        number,
+        form.patient_id,
+        form.encounter_id,
+        session.actor.user_id,
+        issued,
+        form.kind,
+        form.start_date,
+        form.days,
+        end_date,
+        bool(form.outings_allowed),
+        diagnosis_code,
+        diagnosis_display,
+        previous["id"] if previous else None,
+        previous["number"] if previous else None,
+        signature,
     )
 
 
@@ -286,11 +349,22 @@ _SELECT = (
 
 def _from_row(row: Row) -> SickLeaveCertificate:
     return SickLeaveCertificate(
-        row["id"], row["number"], row["patient_id"], row["encounter_id"], row["doctor_id"],
-        from_iso(row["issued_at"]), row["kind"], date.fromisoformat(row["start_date"]),
-        int(row["days"]), date.fromisoformat(row["end_date"]), bool(row["outings_allowed"]),
-        row["diagnosis_code"], row["diagnosis_display"], row["extends_id"],
-        row["extends_number"], row["signature"],
+        row["id"],
+        row["number"],
+        row["patient_id"],
+        row["encounter_id"],
+        row["doctor_id"],
+        from_iso(row["issued_at"]),
+        row["kind"],
+        date.fromisoformat(row["start_date"]),
+        int(row["days"]),
+        date.fromisoformat(row["end_date"]),
+        bool(row["outings_allowed"]),
+        row["diagnosis_code"],
+        row["diagnosis_display"],
+        row["extends_id"],
+        row["extends_number"],
+        row["signature"],
     )
 
 
@@ -311,4 +385,3 @@ def list_certificates(session: Session, patient_id: str) -> list[SickLeaveCertif
         (patient_id,),
     )
     return [_from_row(row) for row in rows]
-

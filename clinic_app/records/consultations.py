@@ -33,22 +33,34 @@ class VitalSign:
 
 
 VITAL_SIGNS: tuple[VitalSign, ...] = (
-    VitalSign("systolic", "8480-6", QT_TRANSLATE_NOOP("vitals", "Systolic blood pressure"),
-              "mm[Hg]", 50, 280),
-    VitalSign("diastolic", "8462-4", QT_TRANSLATE_NOOP("vitals", "Diastolic blood pressure"),
-              "mm[Hg]", 20, 180),
-    VitalSign("heart_rate", "8867-4", QT_TRANSLATE_NOOP("vitals", "Heart rate"),
-              "/min", 20, 250),
-    VitalSign("respiratory_rate", "9279-1", QT_TRANSLATE_NOOP("vitals", "Respiratory rate"),
-              "/min", 4, 80),
-    VitalSign("temperature", "8310-5", QT_TRANSLATE_NOOP("vitals", "Body temperature"),
-              "Cel", 30, 45),
-    VitalSign("spo2", "59408-5", QT_TRANSLATE_NOOP("vitals", "Oxygen saturation (SpO2)"),
-              "%", 50, 100),
-    VitalSign("weight", "29463-7", QT_TRANSLATE_NOOP("vitals", "Body weight"),
-              "kg", 0.3, 350),
-    VitalSign("height", "8302-2", QT_TRANSLATE_NOOP("vitals", "Body height"),
-              "cm", 20, 250),
+    VitalSign(
+        "systolic",
+        "8480-6",
+        QT_TRANSLATE_NOOP("vitals", "Systolic blood pressure"),
+        "mm[Hg]",
+        50,
+        280,
+    ),
+    VitalSign(
+        "diastolic",
+        "8462-4",
+        QT_TRANSLATE_NOOP("vitals", "Diastolic blood pressure"),
+        "mm[Hg]",
+        20,
+        180,
+    ),
+    VitalSign("heart_rate", "8867-4", QT_TRANSLATE_NOOP("vitals", "Heart rate"), "/min", 20, 250),
+    VitalSign(
+        "respiratory_rate", "9279-1", QT_TRANSLATE_NOOP("vitals", "Respiratory rate"), "/min", 4, 80
+    ),
+    VitalSign(
+        "temperature", "8310-5", QT_TRANSLATE_NOOP("vitals", "Body temperature"), "Cel", 30, 45
+    ),
+    VitalSign(
+        "spo2", "59408-5", QT_TRANSLATE_NOOP("vitals", "Oxygen saturation (SpO2)"), "%", 50, 100
+    ),
+    VitalSign("weight", "29463-7", QT_TRANSLATE_NOOP("vitals", "Body weight"), "kg", 0.3, 350),
+    VitalSign("height", "8302-2", QT_TRANSLATE_NOOP("vitals", "Body height"), "cm", 20, 250),
 )
 VITALS_BY_KEY = {vital.key: vital for vital in VITAL_SIGNS}
 VITALS_BY_LOINC = {vital.loinc: vital for vital in VITAL_SIGNS}
@@ -105,8 +117,10 @@ def check_vitals(vitals: dict[str, float]) -> dict[str, float]:
                 high=f"{vital.high:g}",
             )
         checked[key] = value
-    if "systolic" in checked and "diastolic" in checked and (
-        checked["diastolic"] >= checked["systolic"]
+    if (
+        "systolic" in checked
+        and "diastolic" in checked
+        and (checked["diastolic"] >= checked["systolic"])
     ):
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
@@ -148,43 +162,76 @@ def record_consultation(session: Session, form: ConsultationForm) -> Consultatio
     with session.transaction() as tx:
         if tx.one("SELECT 1 FROM patients WHERE id = ?", (form.patient_id,)) is None:
             raise NotFound()
-        base = {"site_id": session.site_id, "author_id": session.actor.user_id,
-                "created_at": to_iso(now)}
+        base = {
+            "site_id": session.site_id,
+            "author_id": session.actor.user_id,
+            "created_at": to_iso(now),
+        }
         tx.insert(
             "encounters",
-            {"id": encounter_id, "patient_id": form.patient_id, "occurred_at": occurred,
-             "complaint": complaint, "notes": notes, **base},
+            {
+                "id": encounter_id,
+                "patient_id": form.patient_id,
+                "occurred_at": occurred,
+                "complaint": complaint,
+                "notes": notes,
+                **base,
+            },
             sync_kind="encounter",
         )
         for key, value in vitals.items():
             vital = VITALS_BY_KEY[key]
-            _insert_observation(tx, base, encounter_id, form.patient_id, vital.loinc, value,
-                                vital.unit)
+            _insert_observation(
+                tx, base, encounter_id, form.patient_id, vital.loinc, value, vital.unit
+            )
         if "weight" in vitals and "height" in vitals:
             bmi = vitals["weight"] / (vitals["height"] / 100) ** 2
-            _insert_observation(tx, base, encounter_id, form.patient_id, BMI_LOINC,
-                                round(bmi, 1), "kg/m2")
+            _insert_observation(
+                tx, base, encounter_id, form.patient_id, BMI_LOINC, round(bmi, 1), "kg/m2"
+            )
         for substance, reaction in allergies:
             if substance:
                 tx.insert(
                     "allergies",
-                    {"id": new_id(), "patient_id": form.patient_id, "substance": substance,
-                     "reaction": reaction or None, **base},
+                    {
+                        "id": new_id(),
+                        "patient_id": form.patient_id,
+                        "substance": substance,
+                        "reaction": reaction or None,
+                        **base,
+                    },
                     sync_kind="allergy",
                 )
-        session.audit(tx, "record_consultation", object_kind="encounter",
-                      object_id=encounter_id, patient_id=form.patient_id)
+        session.audit(
+            tx,
+            "record_consultation",
+            object_kind="encounter",
+            object_id=encounter_id,
+            patient_id=form.patient_id,
+        )
     return Consultation(encounter_id, form.patient_id, occurred, complaint, notes, vitals)
 
 
 def _insert_observation(
-    tx: Tx, base: dict[str, str], encounter_id: str, patient_id: str, loinc: str,
-    value: float, unit: str,
+    tx: Tx,
+    base: dict[str, str],
+    encounter_id: str,
+    patient_id: str,
+    loinc: str,
+    value: float,
+    unit: str,
 ) -> None:
     tx.insert(
         "observations",
-        {"id": new_id(), "encounter_id": encounter_id, "patient_id": patient_id,
-         "loinc": loinc, "value": value, "unit": unit, **base},
+        {
+            "id": new_id(),
+            "encounter_id": encounter_id,
+            "patient_id": patient_id,
+            "loinc": loinc,
+            "value": value,
+            "unit": unit,
+            **base,
+        },
         sync_kind="observation",
     )
 
@@ -203,13 +250,20 @@ def record_allergy(session: Session, patient_id: str, substance: str, reaction: 
             raise NotFound()
         tx.insert(
             "allergies",
-            {"id": allergy_id, "site_id": session.site_id, "patient_id": patient_id,
-             "substance": substance, "reaction": reaction.strip()[:500] or None,
-             "author_id": session.actor.user_id, "created_at": to_iso(utc_now())},
+            {
+                "id": allergy_id,
+                "site_id": session.site_id,
+                "patient_id": patient_id,
+                "substance": substance,
+                "reaction": reaction.strip()[:500] or None,
+                "author_id": session.actor.user_id,
+                "created_at": to_iso(utc_now()),
+            },
             sync_kind="allergy",
         )
-        session.audit(tx, "record_allergy", object_kind="allergy", object_id=allergy_id,
-                      patient_id=patient_id)
+        session.audit(
+            tx, "record_allergy", object_kind="allergy", object_id=allergy_id, patient_id=patient_id
+        )
     return allergy_id
 
 
@@ -231,8 +285,14 @@ def patient_consultations(session: Session, patient_id: str) -> list[Consultatio
         obs = session.store.all(
             "SELECT loinc, value FROM observations WHERE encounter_id = ?", (row["id"],)
         )
-        vitals = {VITALS_BY_LOINC[o["loinc"]].key: o["value"] for o in obs
-                  if o["loinc"] in VITALS_BY_LOINC}
-        result.append(Consultation(row["id"], patient_id, row["occurred_at"], row["complaint"],
-                                   row["notes"], vitals))
+        vitals = {
+            VITALS_BY_LOINC[o["loinc"]].key: o["value"]
+            for o in obs
+            if o["loinc"] in VITALS_BY_LOINC
+        }
+        result.append(
+            Consultation(
+                row["id"], patient_id, row["occurred_at"], row["complaint"], row["notes"], vitals
+            )
+        )
     return result

@@ -38,18 +38,31 @@ def add_diagnosis(session: Session, encounter_id: str, code: str) -> Diagnosis:
                 field="diagnosis",
                 code=code,
             )
-        diagnosis = Diagnosis(new_id(), encounter_id, encounter["patient_id"], ICD11_SYSTEM,
-                              code, known["title"])
+        diagnosis = Diagnosis(
+            new_id(), encounter_id, encounter["patient_id"], ICD11_SYSTEM, code, known["title"]
+        )
         tx.insert(
             "diagnoses",
-            {"id": diagnosis.id, "site_id": session.site_id, "encounter_id": encounter_id,
-             "patient_id": diagnosis.patient_id, "system": ICD11_SYSTEM, "code": code,
-             "display": diagnosis.display, "author_id": session.actor.user_id,
-             "created_at": to_iso(utc_now())},
+            {
+                "id": diagnosis.id,
+                "site_id": session.site_id,
+                "encounter_id": encounter_id,
+                "patient_id": diagnosis.patient_id,
+                "system": ICD11_SYSTEM,
+                "code": code,
+                "display": diagnosis.display,
+                "author_id": session.actor.user_id,
+                "created_at": to_iso(utc_now()),
+            },
             sync_kind="diagnosis",
         )
-        session.audit(tx, "add_diagnosis", object_kind="diagnosis", object_id=diagnosis.id,
-                      patient_id=diagnosis.patient_id)
+        session.audit(
+            tx,
+            "add_diagnosis",
+            object_kind="diagnosis",
+            object_id=diagnosis.id,
+            patient_id=diagnosis.patient_id,
+        )
     return diagnosis
 
 
@@ -58,8 +71,10 @@ def encounter_diagnoses(session: Session, encounter_id: str) -> list[Diagnosis]:
     rows = session.store.all(
         "SELECT * FROM diagnoses WHERE encounter_id = ? ORDER BY created_at", (encounter_id,)
     )
-    return [Diagnosis(r["id"], r["encounter_id"], r["patient_id"], r["system"], r["code"],
-                      r["display"]) for r in rows]
+    return [
+        Diagnosis(r["id"], r["encounter_id"], r["patient_id"], r["system"], r["code"], r["display"])
+        for r in rows
+    ]
 
 
 def patient_diagnoses(session: Session, patient_id: str) -> list[Diagnosis]:
@@ -67,5 +82,7 @@ def patient_diagnoses(session: Session, patient_id: str) -> list[Diagnosis]:
     rows = session.store.all(
         "SELECT * FROM diagnoses WHERE patient_id = ? ORDER BY created_at DESC", (patient_id,)
     )
-    return [Diagnosis(r["id"], r["encounter_id"], r["patient_id"], r["system"], r["code"],
-                      r["display"]) for r in rows]
+    return [
+        Diagnosis(r["id"], r["encounter_id"], r["patient_id"], r["system"], r["code"], r["display"])
+        for r in rows
+    ]

@@ -54,8 +54,14 @@ def _rows(handle: io.TextIOBase) -> Iterator[tuple[str, str, str, int, str, str]
         if not code or row["class_kind"] != "category":
             continue
         title = row["title"]
-        yield (code, title, row["chapter"], int(row["is_leaf"] == "True"),
-               row["linearization_uri"], index_key(code, title))
+        yield (
+            code,
+            title,
+            row["chapter"],
+            int(row["is_leaf"] == "True"),
+            row["linearization_uri"],
+            index_key(code, title),
+        )
 
 
 def _replace_codes(tx: Tx, rows: Iterator[tuple[str, str, str, int, str, str]]) -> int:
@@ -71,8 +77,9 @@ def _replace_codes(tx: Tx, rows: Iterator[tuple[str, str, str, int, str, str]]) 
     return count
 
 
-def _chunks(rows: Iterator[tuple[str, str, str, int, str, str]], size: int
-            ) -> Iterator[list[tuple[str, str, str, int, str, str]]]:
+def _chunks(
+    rows: Iterator[tuple[str, str, str, int, str, str]], size: int
+) -> Iterator[list[tuple[str, str, str, int, str, str]]]:
     batch = []
     for row in rows:
         batch.append(row)
@@ -113,8 +120,10 @@ def import_icd11_tsv(session: Session, path: Path) -> int:
     session.require(Action.MANAGE_SETTINGS)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8", newline="") as handle, \
-                session.transaction() as tx:
+        with (
+            opener(path, "rt", encoding="utf-8", newline="") as handle,
+            session.transaction() as tx,
+        ):
             count = _replace_codes(tx, _rows(handle))
             if count == 0:
                 raise InvalidInput(

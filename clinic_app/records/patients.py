@@ -81,9 +81,7 @@ class Patient:
 def _clean_name(value: str, field: str) -> str:
     cleaned = " ".join(value.split())
     if not cleaned:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The name is missing."), field=field
-        )
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The name is missing."), field=field)
     if len(cleaned) > MAX_NAME:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "The name is too long (at most {n} characters)."),
@@ -124,8 +122,9 @@ def _validate(session: Session, form: PatientForm) -> PatientForm:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "The phone number is not valid."), field="phone"
         )
-    return PatientForm(given, family, form.sex, form.birth_date, national_id, phone,
-                       " ".join(form.village.split()))
+    return PatientForm(
+        given, family, form.sex, form.birth_date, national_id, phone, " ".join(form.village.split())
+    )
 
 
 def register_patient(session: Session, form: PatientForm) -> Patient:
@@ -154,8 +153,13 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
             if existing is not None:
                 raise DuplicatePatient(existing["id"])
         tx.insert("patients", row, sync_kind="patient")
-        session.audit(tx, "register_patient", object_kind="patient", object_id=patient_id,
-                      patient_id=patient_id)
+        session.audit(
+            tx,
+            "register_patient",
+            object_kind="patient",
+            object_id=patient_id,
+            patient_id=patient_id,
+        )
     return Patient.from_row(row)
 
 
@@ -178,8 +182,7 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     rows = session.store.all(sql, (*words, limit))
     with session.transaction() as tx:
         # The query text itself may be a name: only the fact and the count are audited.
-        session.audit(tx, "search_patients", object_kind="patient_search",
-                      object_id=str(len(rows)))
+        session.audit(tx, "search_patients", object_kind="patient_search", object_id=str(len(rows)))
     return [Patient.from_row(row) for row in rows]
 
 
@@ -190,8 +193,9 @@ def open_chart(session: Session, patient_id: str) -> Patient:
     if row is None:
         raise NotFound()
     with session.transaction() as tx:
-        session.audit(tx, "open_chart", object_kind="patient", object_id=patient_id,
-                      patient_id=patient_id)
+        session.audit(
+            tx, "open_chart", object_kind="patient", object_id=patient_id, patient_id=patient_id
+        )
     return Patient.from_row(row)
 
 

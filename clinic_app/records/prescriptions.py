@@ -64,17 +64,22 @@ def _check_line(line: PrescriptionLine, index: int) -> None:
     if not line.dose.strip() or not line.frequency.strip():
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "Line {n}: give the dose and how often to take it."),
-            field=f"line{index}", n=index + 1,
+            field=f"line{index}",
+            n=index + 1,
         )
     if not 1 <= int(line.duration_days) <= MAX_DURATION_DAYS:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "Line {n}: the duration must be 1 to {max} days."),
-            field=f"line{index}", n=index + 1, max=MAX_DURATION_DAYS,
+            field=f"line{index}",
+            n=index + 1,
+            max=MAX_DURATION_DAYS,
         )
     if not 1 <= int(line.quantity) <= MAX_QUANTITY:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "Line {n}: the quantity must be 1 to {max}."),
-            field=f"line{index}", n=index + 1, max=MAX_QUANTITY,
+            field=f"line{index}",
+            n=index + 1,
+            max=MAX_QUANTITY,
         )
 
 
@@ -96,7 +101,8 @@ def write_prescription(
     if len(lines) > MAX_LINES:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "A prescription has at most {max} lines."),
-            field="lines", max=MAX_LINES,
+            field="lines",
+            max=MAX_LINES,
         )
     for index, line in enumerate(lines):
         _check_line(line, index)
@@ -107,64 +113,124 @@ def write_prescription(
         patient = tx.one("SELECT * FROM patients WHERE id = ?", (patient_id,))
         if patient is None:
             raise NotFound()
-        if encounter_id is not None and tx.one(
-            "SELECT 1 FROM encounters WHERE id = ? AND patient_id = ?", (encounter_id, patient_id)
-        ) is None:
+        if (
+            encounter_id is not None
+            and tx.one(
+                "SELECT 1 FROM encounters WHERE id = ? AND patient_id = ?",
+                (encounter_id, patient_id),
+            )
+            is None
+        ):
             raise NotFound()
         items: list[PrescriptionItem] = []
         gtins: list[list[object]] = []
         for index, line in enumerate(lines):
-            drug = tx.one("SELECT * FROM catalogue_items WHERE id = ? AND active = 1",
-                          (line.catalogue_item_id,))
+            drug = tx.one(
+                "SELECT * FROM catalogue_items WHERE id = ? AND active = 1",
+                (line.catalogue_item_id,),
+            )
             if drug is None:
                 raise InvalidInput(
                     QT_TRANSLATE_NOOP("errors", "Line {n}: this drug is not in the catalogue."),
-                    field=f"line{index}", n=index + 1,
+                    field=f"line{index}",
+                    n=index + 1,
                 )
-            items.append(PrescriptionItem(
-                new_id(), drug["id"], f"{drug['name']} {drug['strength']} ({drug['form']})",
-                line.dose.strip(), line.frequency.strip(), int(line.duration_days),
-                int(line.quantity),
-            ))
+            items.append(
+                PrescriptionItem(
+                    new_id(),
+                    drug["id"],
+                    f"{drug['name']} {drug['strength']} ({drug['form']})",
+                    line.dose.strip(),
+                    line.frequency.strip(),
+                    int(line.duration_days),
+                    int(line.quantity),
+                )
+            )
             gtins.append([drug["gtin"], int(line.quantity)])
         number = next_document_number(
             tx, "prescription", site_code, local_date(issued, session.zone).year
         )
-        signature = sign_document(session.store, {
-            "t": "rx", "n": number, "c": session.site_id, "d": int(issued.timestamp()),
-            "p": [patient["family_name"], patient["given_name"], patient["birth_date"]],
-            "l": gtins,
-        })
+        signature = sign_document(
+            session.store,
+            {
+                "t": "rx",
+                "n": number,
+                "c": session.site_id,
+                "d": int(issued.timestamp()),
+                "p": [patient["family_name"], patient["given_name"], patient["birth_date"]],
+                "l": gtins,
+            },
+        )
         tx.insert(
             "prescriptions",
-            {"id": prescription_id, "site_id": session.site_id, "number": number,
-             "patient_id": patient_id, "encounter_id": encounter_id,
-             "prescriber_id": session.actor.user_id, "issued_at": to_iso(issued),
-             "signature": signature, "created_at": to_iso(issued)},
+            {
+                "id": prescription_id,
+                "site_id": session.site_id,
+                "number": number,
+                "patient_id": patient_id,
+                "encounter_id": encounter_id,
+                "prescriber_id": session.actor.user_id,
+                "issued_at": to_iso(issued),
+                "signature": signature,
+                "created_at": to_iso(issued),
+            },
             sync_kind="prescription",
         )
         for item in items:
             tx.insert(
                 "prescription_items",
-                {"id": item.id, "prescription_id": prescription_id,
-                 "catalogue_item_id": item.catalogue_item_id, "drug_name": item.drug_name,
-                 "dose": item.dose, "frequency": item.frequency,
-                 "duration_days": item.duration_days, "quantity": item.quantity},
+                {
+                    "id": item.id,
+                    "prescription_id": prescription_id,
+                    "catalogue_item_id": item.catalogue_item_id,
+                    "drug_name": item.drug_name,
+                    "dose": item.dose,
+                    "frequency": item.frequency,
+                    "duration_days": item.duration_days,
+                    "quantity": item.quantity,
+                },
                 sync_kind="prescription_item",
             )
-        session.audit(tx, "write_prescription", object_kind="prescription",
-                      object_id=prescription_id, patient_id=patient_id)
-    return Prescription(prescription_id, number, patient_id, encounter_id,
-                        session.actor.user_id, issued, signature, tuple(items))
+        session.audit(
+            tx,
+            "write_prescription",
+            object_kind="prescription",
+            object_id=prescription_id,
+            patient_id=patient_id,
+        )
+    return Prescription(
+        prescription_id,
+        number,
+        patient_id,
+        encounter_id,
+        session.actor.user_id,
+        issued,
+        signature,
+        tuple(items),
+    )
 
 
 def _from_rows(row: Row, item_rows: list[Row]) -> Prescription:
     return Prescription(
-        row["id"], row["number"], row["patient_id"], row["encounter_id"], row["prescriber_id"],
-        from_iso(row["issued_at"]), row["signature"],
-        tuple(PrescriptionItem(r["id"], r["catalogue_item_id"], r["drug_name"], r["dose"],
-                               r["frequency"], r["duration_days"], r["quantity"])
-              for r in item_rows),
+        row["id"],
+        row["number"],
+        row["patient_id"],
+        row["encounter_id"],
+        row["prescriber_id"],
+        from_iso(row["issued_at"]),
+        row["signature"],
+        tuple(
+            PrescriptionItem(
+                r["id"],
+                r["catalogue_item_id"],
+                r["drug_name"],
+                r["dose"],
+                r["frequency"],
+                r["duration_days"],
+                r["quantity"],
+            )
+            for r in item_rows
+        ),
     )
 
 
@@ -181,8 +247,9 @@ def get_prescription(session: Session, prescription_id: str) -> Prescription:
     return _from_rows(row, items)
 
 
-def list_prescriptions(session: Session, *, patient_id: str | None = None,
-                       limit: int = 200) -> list[Prescription]:
+def list_prescriptions(
+    session: Session, *, patient_id: str | None = None, limit: int = 200
+) -> list[Prescription]:
     """Newest first; for one patient (their chart), or the clinic's latest ones.
 
     The clinic-wide list is the dispensary's queue: only roles that may view

@@ -192,9 +192,7 @@ def create_user(
     username = _check_username(username)
     check_password_rules(password)
     if not roles:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Choose at least one role."), field="roles"
-        )
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose at least one role."), field="roles")
     user_id = new_id()
     slots = KeySlots.load(session.data_dir / SLOTS_FILE)
     with session.transaction() as tx:

@@ -79,9 +79,7 @@ def wrap_key(
 ) -> dict[str, Any]:
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
-    wrapped = AESGCM(_kek(password, salt, cost)).encrypt(
-        nonce, db_key, _aad(clinic_id, username)
-    )
+    wrapped = AESGCM(_kek(password, salt, cost)).encrypt(nonce, db_key, _aad(clinic_id, username))
     return {
         "kdf": "argon2id",
         "t": cost.time_cost,
@@ -97,9 +95,7 @@ def unwrap_key(slot: dict[str, Any], *, clinic_id: str, username: str, password:
     try:
         cost = KdfCost(int(slot["t"]), int(slot["m"]), int(slot["p"]))
         salt, nonce, wrapped = (_unb64(slot[k]) for k in ("salt", "nonce", "wrapped"))
-        return AESGCM(_kek(password, salt, cost)).decrypt(
-            nonce, wrapped, _aad(clinic_id, username)
-        )
+        return AESGCM(_kek(password, salt, cost)).decrypt(nonce, wrapped, _aad(clinic_id, username))
     except InvalidTag as exc:
         raise WrongPassword() from exc
     except (KeyError, ValueError, TypeError) as exc:

@@ -180,17 +180,29 @@ class CentralClient:
         url = self.base_url + API_PREFIX + path
         try:
             response = self._http.request(
-                method, url, data=data, params=params, headers=headers, auth=auth,
-                timeout=self.timeout, allow_redirects=False,
+                method,
+                url,
+                data=data,
+                params=params,
+                headers=headers,
+                auth=auth,
+                timeout=self.timeout,
+                allow_redirects=False,
             )
             raw = response.content  # inside the try: the body may stall or break too
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as exc:
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+        ) as exc:
             raise ServerAddressInvalid(url=self.base_url) from exc
         except requests.exceptions.ContentDecodingError as exc:
             raise ServerAnswerInvalid(detail="undecodable body") from exc
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                requests.exceptions.ChunkedEncodingError) as exc:
+        except (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
             log.info("central unreachable: %s", type(exc).__name__)
             raise ServerUnreachable() from exc
         except requests.exceptions.RequestException as exc:
@@ -246,8 +258,10 @@ def _read_pull_page(answer: dict[str, Any], after: int) -> PullPage:
     raw_changes = answer.get("changes")
     last_seq = answer.get("last_seq")
     more = answer.get("more")
-    if not isinstance(raw_changes, list) or not isinstance(last_seq, int) or not isinstance(
-        more, bool
+    if (
+        not isinstance(raw_changes, list)
+        or not isinstance(last_seq, int)
+        or not isinstance(more, bool)
     ):
         raise ServerAnswerInvalid(detail="pull answer of the wrong shape")
     changes: list[RemoteChange] = []
@@ -256,10 +270,15 @@ def _read_pull_page(answer: dict[str, Any], after: int) -> PullPage:
         if not isinstance(item, dict):
             raise ServerAnswerInvalid(detail="pull change of the wrong shape")
         seq, kind, record_id, payload = (
-            item.get("seq"), item.get("kind"), item.get("id"), item.get("payload")
+            item.get("seq"),
+            item.get("kind"),
+            item.get("id"),
+            item.get("payload"),
         )
         if not (
-            isinstance(seq, int) and isinstance(kind, str) and isinstance(record_id, str)
+            isinstance(seq, int)
+            and isinstance(kind, str)
+            and isinstance(record_id, str)
             and isinstance(payload, dict)
         ):
             raise ServerAnswerInvalid(detail="pull change of the wrong shape")

@@ -17,8 +17,7 @@ class ServerUnreachable(SyncError):
 
     template = QT_TRANSLATE_NOOP(
         "errors",
-        "The central server cannot be reached. Work continues offline; "
-        "sync will retry by itself.",
+        "The central server cannot be reached. Work continues offline; sync will retry by itself.",
     )
 
 

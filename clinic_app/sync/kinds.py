@@ -68,13 +68,11 @@ def apply_remote_change(tx: Tx, kind: str, payload: Mapping[str, Any]) -> bool:
         )
         sql = (
             f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) "
-            f"ON CONFLICT (id) DO UPDATE SET {updates}"
-            + (f" WHERE {differs}" if differs else "")
+            f"ON CONFLICT (id) DO UPDATE SET {updates}" + (f" WHERE {differs}" if differs else "")
         )
     else:
         sql = (
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) "
-            "ON CONFLICT (id) DO NOTHING"
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING"
         )
     try:
         cursor = tx.execute(sql, row)

@@ -165,8 +165,9 @@ def enrol_clinic(
             )
     except EnrolmentRefused:
         with session.transaction() as tx:
-            session.audit(tx, "enrol_clinic", object_kind="clinic", object_id=clinic_id,
-                          outcome="refused")
+            session.audit(
+                tx, "enrol_clinic", object_kind="clinic", object_id=clinic_id, outcome="refused"
+            )
         raise
     now = utc_now()
     with session.transaction() as tx:
@@ -215,7 +216,12 @@ def sync_now(
         raise SyncAlreadyRunning()
     try:
         return _sync_locked(
-            session, progress, monitor, timeout, max_batch_changes, max_batch_bytes,
+            session,
+            progress,
+            monitor,
+            timeout,
+            max_batch_changes,
+            max_batch_bytes,
             pull_page_size,
         )
     finally:
@@ -250,11 +256,15 @@ def _sync_locked(
     try:
         with CentralClient(url, token, timeout=timeout) as client:
             pushed, batches = _push_outbox(
-                store, client, session.site_id, total, max_batch_changes, max_batch_bytes,
+                store,
+                client,
+                session.site_id,
+                total,
+                max_batch_changes,
+                max_batch_bytes,
                 report_progress,
             )
-            pulled, applied = _pull_changes(store, client, pull_page_size, pushed,
-                                            report_progress)
+            pulled, applied = _pull_changes(store, client, pull_page_size, pushed, report_progress)
     except BaseException as exc:
         _record_failure(store, exc)
         if monitor is not None:
@@ -268,16 +278,24 @@ def _sync_locked(
     report = SyncReport(pushed, batches, pulled, applied, pending_changes(store), finished)
     if monitor is not None:
         monitor.succeeded(report)
-    log.info("sync done: %d pushed in %d batches, %d pulled, %d waiting",
-             report.pushed, report.batches, report.pulled, report.pending)
+    log.info(
+        "sync done: %d pushed in %d batches, %d pulled, %d waiting",
+        report.pushed,
+        report.batches,
+        report.pulled,
+        report.pending,
+    )
     return report
 
 
 def _record_failure(store: Store, exc: BaseException) -> None:
     """Keep the reason (class and message template, never record content) for the status."""
     if isinstance(exc, ClinicError):
-        reason = {"error": type(exc).__name__, "template": exc.message.template,
-                  "params": {k: str(v) for k, v in exc.message.params.items()}}
+        reason = {
+            "error": type(exc).__name__,
+            "template": exc.message.template,
+            "params": {k: str(v) for k, v in exc.message.params.items()},
+        }
     else:
         reason = {"error": type(exc).__name__, "template": "", "params": {}}
     log.warning("sync failed: %s", type(exc).__name__)
@@ -311,8 +329,14 @@ def _next_batch(store: Store, max_changes: int, max_bytes: int) -> list[dict[str
         weight = len(row["payload"]) + 80  # the envelope around the payload
         if batch and size + weight > max_bytes:
             break
-        batch.append({"seq": int(row["seq"]), "kind": row["kind"], "id": row["record_id"],
-                      "payload": json.loads(row["payload"])})
+        batch.append(
+            {
+                "seq": int(row["seq"]),
+                "kind": row["kind"],
+                "id": row["record_id"],
+                "payload": json.loads(row["payload"]),
+            }
+        )
         size += weight
     return batch
 

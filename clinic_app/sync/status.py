@@ -52,20 +52,31 @@ class SyncStatus:
         """The status bar's sentence (context ``sync``), times on the clinic's wall clock."""
         at = format_local(self.last_success, zone, "%H:%M") if self.last_success else "—"
         if self.state is SyncState.NOT_ENROLLED:
-            return _msg("Not enrolled with central")
+            return _msg(QT_TRANSLATE_NOOP("sync", "Not enrolled with central"))
         if self.state is SyncState.SYNCING:
-            return _msg("Syncing {done} of {total}", done=self.done, total=self.total)
+            return _msg(
+                QT_TRANSLATE_NOOP("sync", "Syncing {done} of {total}"),
+                done=self.done,
+                total=self.total,
+            )
         if self.state is SyncState.OFFLINE:
-            return _msg("Offline — {pending} change(s) waiting", pending=self.pending)
+            return _msg(
+                QT_TRANSLATE_NOOP("sync", "Offline — {pending} change(s) waiting"),
+                pending=self.pending,
+            )
         if self.state is SyncState.UP_TO_DATE:
-            return _msg("Up to date at {time}", time=at)
+            return _msg(QT_TRANSLATE_NOOP("sync", "Up to date at {time}"), time=at)
         if self.state is SyncState.WAITING:
-            return _msg("{pending} change(s) waiting to be sent", pending=self.pending)
-        return _msg("Sync error: {reason}", reason=str(self.error or ""))
+            return _msg(
+                QT_TRANSLATE_NOOP("sync", "{pending} change(s) waiting to be sent"),
+                pending=self.pending,
+            )
+        return _msg(QT_TRANSLATE_NOOP("sync", "Sync error: {reason}"), reason=str(self.error or ""))
 
 
 def _msg(template: str, **params: object) -> Message:
-    return Message(QT_TRANSLATE_NOOP("sync", template), dict(params), context="sync")
+    """``template`` is already marked for translation where it is written (context ``sync``)."""
+    return Message(template, dict(params), context="sync")
 
 
 UNEXPECTED = Message(

@@ -56,10 +56,15 @@ class NewUserForm(QGroupBox):
         roles_widget.setLayout(roles_row)
         self.error = ErrorLabel()
         self.done = caption("", "okLabel")
-        self.errors = FieldErrors(self.error, {"username": self.username,
-                                               "display_name": self.display_name,
-                                               "password": self.password,
-                                               "roles": roles_widget})
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "username": self.username,
+                "display_name": self.display_name,
+                "password": self.password,
+                "roles": roles_widget,
+            },
+        )
         self.create_button = primary(QPushButton(self.tr("Create the user")))
         self.create_button.clicked.connect(self.try_create)
         form = QFormLayout(self)
@@ -74,9 +79,13 @@ class NewUserForm(QGroupBox):
         self.done.clear()
         roles = {role for role, box in self.roles.items() if box.isChecked()}
         try:
-            create_user(self.desk.session, username=self.username.text(),
-                        display_name=self.display_name.text(), roles=roles,
-                        password=self.password.text())
+            create_user(
+                self.desk.session,
+                username=self.username.text(),
+                display_name=self.display_name.text(),
+                roles=roles,
+                password=self.password.text(),
+            )
         except ClinicError as error:
             self.errors.show(error)
             return
@@ -102,10 +111,15 @@ class EnrolmentForm(QGroupBox):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = ErrorLabel()
         self.done = caption("", "okLabel")
-        self.errors = FieldErrors(self.error, {"server_url": self.server_url,
-                                               "url": self.server_url,
-                                               "username": self.username,
-                                               "password": self.password})
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "server_url": self.server_url,
+                "url": self.server_url,
+                "username": self.username,
+                "password": self.password,
+            },
+        )
         self.enrol = primary(QPushButton(self.tr("Enrol the clinic")))
         self.enrol.clicked.connect(self.try_enrol)
         form = QFormLayout(self)
@@ -124,8 +138,12 @@ class EnrolmentForm(QGroupBox):
         self.enrol.setText(self.tr("Contacting central…"))
         session = self.desk.session
         url, user, password = self.server_url.text(), self.username.text(), self.password.text()
-        self.desk.tasks.run(lambda: enrol_clinic(session, url, user, password),
-                            self._enrolled, self._refused, owner=self)
+        self.desk.tasks.run(
+            lambda: enrol_clinic(session, url, user, password),
+            self._enrolled,
+            self._refused,
+            owner=self,
+        )
 
     def _finish(self) -> None:
         self.enrol.setEnabled(True)
@@ -161,8 +179,11 @@ class ClinicSettings(QGroupBox):
 
     def choose_icd_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("WHO ICD-11 tabulation"), "",
-            self.tr("ICD-11 tabulation (*.tsv *.tsv.gz *.txt)"))
+            self,
+            self.tr("WHO ICD-11 tabulation"),
+            "",
+            self.tr("ICD-11 tabulation (*.tsv *.tsv.gz *.txt)"),
+        )
         if not name:
             return
         self.import_icd.setEnabled(False)
@@ -179,8 +200,7 @@ class ClinicSettings(QGroupBox):
                 self.icd_status.setObjectName("errorLabel")
                 self.icd_status.show_text(tr_error(error))  # type: ignore[arg-type]
 
-        self.desk.tasks.run(lambda: import_icd11_tsv(session, path), imported, refused,
-                            owner=self)
+        self.desk.tasks.run(lambda: import_icd11_tsv(session, path), imported, refused, owner=self)
 
 
 class AdministrationPage(QScrollArea):

@@ -32,8 +32,9 @@ LANGUAGE_KEY = "language"
 
 def preferences() -> QSettings:
     """This workstation's preferences (language only): no patient data goes here."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                     "clinic-app", "clinic-app")
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "clinic-app", "clinic-app"
+    )
 
 
 class ClinicApp(QObject):
@@ -92,7 +93,7 @@ class ClinicApp(QObject):
         window.logout_requested.connect(self.log_out)
         window.language_chosen.connect(self.change_language)
         self.main_window = window
-        window.show()
+        window.show_fitting_screen()
         if old is not None:
             window.setGeometry(old.geometry())
             self._close_window(old)
@@ -146,8 +147,9 @@ def _application() -> QApplication:
 
 def run(data_dir: Path, *, language: str | None = None) -> int:
     """Open the clinic's window on ``data_dir``; return the exit code."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("clinic-app")
@@ -162,4 +164,3 @@ def run(data_dir: Path, *, language: str | None = None) -> int:
     app.aboutToQuit.connect(clinic.shutdown)
     clinic.start()
     return app.exec()
-

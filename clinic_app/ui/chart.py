@@ -96,8 +96,7 @@ class ConsultationEntry(QWidget):
             label.setBuddy(edit)
             grid.addWidget(label, row, column * 4)
             grid.addWidget(edit, row, column * 4 + 1)
-            grid.addWidget(caption(unit_symbol(vital.unit), "muted"), row,
-                           column * 4 + 2)
+            grid.addWidget(caption(unit_symbol(vital.unit), "muted"), row, column * 4 + 2)
         grid.setColumnMinimumWidth(3, 24)
         grid.setColumnStretch(7, 1)
         self.notes = _text_box(4)
@@ -107,14 +106,25 @@ class ConsultationEntry(QWidget):
         self.reaction = QLineEdit()
         self.reaction.setPlaceholderText(self.tr("Reaction (e.g. rash)"))
         self.error = ErrorLabel()
-        self.errors = FieldErrors(self.error, {"complaint": self.complaint, "notes": self.notes,
-                                               "allergy": self.allergy, **self.vitals})
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "complaint": self.complaint,
+                "notes": self.notes,
+                "allergy": self.allergy,
+                **self.vitals,
+            },
+        )
         self.save = primary(QPushButton(self.tr("Save the consultation")))
         self.save.setObjectName("saveConsultation")
         self.save.setToolTip(self.tr("Ctrl+S"))
         self.save.clicked.connect(self.try_save)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.try_save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence("Ctrl+S"),
+            self,
+            self.try_save,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
         allergy_row = QHBoxLayout()
         allergy_row.addWidget(self.allergy, 1)
@@ -157,12 +167,14 @@ class ConsultationEntry(QWidget):
                 continue
             value = parse_number(edit.text())
             if value is None:
-                self.errors.show_text(key, self.tr("{label}: enter a number.").format(
-                    label=vital_label(key)))
+                self.errors.show_text(
+                    key, self.tr("{label}: enter a number.").format(label=vital_label(key))
+                )
                 return None
             vitals[key] = value
-        allergies = ((self.allergy.text(), self.reaction.text()),) if (
-            self.allergy.text().strip()) else ()
+        allergies = (
+            ((self.allergy.text(), self.reaction.text()),) if (self.allergy.text().strip()) else ()
+        )
         return ConsultationForm(
             patient_id=self.patient_id,
             complaint=self.complaint.toPlainText(),
@@ -207,7 +219,8 @@ class ConsultationDetail(QWidget):
         zone = self.desk.session.zone
         # Labels are translated outside the f-strings: lupdate does not look inside them.
         title = self.tr("Consultation of {when}").format(
-            when=format_instant(consultation.occurred_at, zone))
+            when=format_instant(consultation.occurred_at, zone)
+        )
         complaint_label = self.tr("Complaint")
         vitals_label = self.tr("Vital signs")
         notes_label = self.tr("Notes")
@@ -243,8 +256,12 @@ class ChartView(QWidget):
         self.back = QPushButton(self.tr("← Patient list"))
         self.back.setToolTip(self.tr("Back to the search (Esc)"))
         self.back.clicked.connect(self.closed.emit)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.closed.emit,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self.closed.emit,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.name = caption("", "patientName")
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = caption("", "muted")
@@ -325,8 +342,11 @@ class ChartView(QWidget):
         self.name.setText(f"{patient.family_name.upper()} {patient.given_name}")
         facts = [sex_label(patient.sex)]
         if patient.birth_date:
-            facts.append(self.tr("{age}, born {date}").format(
-                age=age_text(patient, today), date=format_date(patient.birth_date)))
+            facts.append(
+                self.tr("{age}, born {date}").format(
+                    age=age_text(patient, today), date=format_date(patient.birth_date)
+                )
+            )
         if patient.national_id:
             facts.append(self.tr("National no. {number}").format(number=patient.national_id))
         if patient.village:
@@ -379,8 +399,11 @@ class ChartView(QWidget):
         self._select_next = consultation.id
 
     def _on_change(self, change: Change) -> None:
-        if (self.patient is None or change.kind not in _CHART_KINDS
-                or change.patient_id not in (None, self.patient.id)):
+        if (
+            self.patient is None
+            or change.kind not in _CHART_KINDS
+            or change.patient_id not in (None, self.patient.id)
+        ):
             return
         current = self.detail.consultation
         showing_detail = self.right.currentWidget() is self.detail and current is not None

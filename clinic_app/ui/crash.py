@@ -46,11 +46,13 @@ def report_unexpected(
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(QCoreApplication.translate("crash", "Something went wrong"))
         box.setText(QCoreApplication.translate("crash", "Something went wrong."))
-        box.setInformativeText(QCoreApplication.translate(
-            "crash",
-            "What you saved before is safe. Try again; if it happens again, "
-            "note the time and tell the clinic admin.",
-        ))
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "crash",
+                "What you saved before is safe. Try again; if it happens again, "
+                "note the time and tell the clinic admin.",
+            )
+        )
         box.exec()
     finally:
         _showing = False

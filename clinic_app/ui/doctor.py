@@ -132,20 +132,29 @@ class DoctorActs(QWidget):
             if prescription.encounter_id != encounter_id:
                 continue
             drugs = ", ".join(item.drug_name for item in prescription.items)
-            item = QListWidgetItem(self.tr("Prescription {number}: {drugs}").format(
-                number=prescription.number, drugs=drugs))
-            item.setData(Qt.ItemDataRole.UserRole, ("prescription", prescription.id,
-                                                    prescription.number))
+            item = QListWidgetItem(
+                self.tr("Prescription {number}: {drugs}").format(
+                    number=prescription.number, drugs=drugs
+                )
+            )
+            item.setData(
+                Qt.ItemDataRole.UserRole, ("prescription", prescription.id, prescription.number)
+            )
             self.documents.addItem(item)
         for certificate in list_certificates(session, patient_id):
             if certificate.encounter_id != encounter_id:
                 continue
-            item = QListWidgetItem(self.tr(
-                "Sick leave {number}: {days} day(s), {start} to {end}").format(
-                number=certificate.number, days=certificate.days,
-                start=format_date(certificate.start_date), end=format_date(certificate.end_date)))
-            item.setData(Qt.ItemDataRole.UserRole, ("certificate", certificate.id,
-                                                    certificate.number))
+            item = QListWidgetItem(
+                self.tr("Sick leave {number}: {days} day(s), {start} to {end}").format(
+                    number=certificate.number,
+                    days=certificate.days,
+                    start=format_date(certificate.start_date),
+                    end=format_date(certificate.end_date),
+                )
+            )
+            item.setData(
+                Qt.ItemDataRole.UserRole, ("certificate", certificate.id, certificate.number)
+            )
             self.documents.addItem(item)
         has_documents = self.documents.count() > 0
         self.documents.setVisible(has_documents)
@@ -178,8 +187,7 @@ class DoctorActs(QWidget):
         PrescriptionDialog(self.desk, self.patient_id, self.encounter_id, self).exec()
 
     def open_sick_leave(self) -> None:
-        SickLeaveDialog(self.desk, self.patient_id, self.encounter_id, self.diagnoses,
-                        self).exec()
+        SickLeaveDialog(self.desk, self.patient_id, self.encounter_id, self.diagnoses, self).exec()
 
     def print_selected(self, *, employer_copy: bool) -> None:
         item = self.documents.currentItem()
@@ -188,13 +196,26 @@ class DoctorActs(QWidget):
         kind, record_id, number = item.data(Qt.ItemDataRole.UserRole)
         self.status.setObjectName("muted")
         self.status.show_text(self.tr("Preparing the document…"))
-        print_document(self.desk, kind, record_id, number, employer_copy=employer_copy,
-                       on_failure=self.status.show_text, owner=self)
+        print_document(
+            self.desk,
+            kind,
+            record_id,
+            number,
+            employer_copy=employer_copy,
+            on_failure=self.status.show_text,
+            owner=self,
+        )
 
 
 def print_document(
-    desk: Desk, kind: str, record_id: str, number: str, *, employer_copy: bool = False,
-    on_failure: Callable[[str], None], owner: QWidget,
+    desk: Desk,
+    kind: str,
+    record_id: str,
+    number: str,
+    *,
+    employer_copy: bool = False,
+    on_failure: Callable[[str], None],
+    owner: QWidget,
 ) -> None:
     """Render the PDF off the GUI thread, then open it in the system viewer."""
     session = desk.session
@@ -225,8 +246,9 @@ def print_document(
 class DiagnosisDialog(QDialog):
     """Search ICD-11 by the words the clinic uses; WHO's title is shown as published."""
 
-    def __init__(self, desk: Desk, encounter_id: str, patient_id: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, encounter_id: str, patient_id: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.encounter_id = encounter_id
@@ -234,11 +256,11 @@ class DiagnosisDialog(QDialog):
         self._search_number = 0
         self.setWindowTitle(self.tr("Add a diagnosis"))
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search ICD-11: word, French name or code "
-                                               "(e.g. paludisme, CA40)"))
+        self.search.setPlaceholderText(
+            self.tr("Search ICD-11: word, French name or code (e.g. paludisme, CA40)")
+        )
         self.results = QTreeWidget()
-        self.results.setHeaderLabels([self.tr("Code"), self.tr("WHO title"),
-                                      self.tr("Found by")])
+        self.results.setHeaderLabels([self.tr("Code"), self.tr("WHO title"), self.tr("Found by")])
         self.results.setRootIsDecorated(False)
         self.results.setAlternatingRowColors(True)
         self.results.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -306,8 +328,9 @@ class DiagnosisDialog(QDialog):
             self.errors.show_text("diagnosis", self.tr("Choose a code in the list."))
             return
         try:
-            add_diagnosis(self.desk.session, self.encounter_id,
-                          str(item.data(0, Qt.ItemDataRole.UserRole)))
+            add_diagnosis(
+                self.desk.session, self.encounter_id, str(item.data(0, Qt.ItemDataRole.UserRole))
+            )
         except ClinicError as error:
             self.errors.show(error)
             return
@@ -318,8 +341,9 @@ class DiagnosisDialog(QDialog):
 class PrescriptionDialog(QDialog):
     """Drugs from the catalogue, each with dose, frequency, duration and quantity."""
 
-    def __init__(self, desk: Desk, patient_id: str, encounter_id: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, patient_id: str, encounter_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         from clinic_app.inventory.catalogue import list_catalogue
 
@@ -361,9 +385,15 @@ class PrescriptionDialog(QDialog):
         self.add_line = QPushButton(self.tr("Add the line"))
         self.add_line.clicked.connect(self.try_add_line)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Drug"), self.tr("Dose"),
-                                              self.tr("Frequency"), self.tr("Duration"),
-                                              self.tr("Quantity")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Drug"),
+                self.tr("Dose"),
+                self.tr("Frequency"),
+                self.tr("Duration"),
+                self.tr("Quantity"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -371,8 +401,15 @@ class PrescriptionDialog(QDialog):
         self.remove_line = QPushButton(self.tr("Remove the line"))
         self.remove_line.clicked.connect(self._remove_line)
         self.error = ErrorLabel()
-        self.errors = FieldErrors(self.error, {"lines": self.table, "drug": self.drug,
-                                               "dose": self.dose, "frequency": self.frequency})
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "lines": self.table,
+                "drug": self.drug,
+                "dose": self.dose,
+                "frequency": self.frequency,
+            },
+        )
         self.sign = primary(QPushButton(self.tr("Sign the prescription")))
         self.sign.clicked.connect(self.try_sign)
         cancel = QPushButton(self.tr("Cancel"))
@@ -380,9 +417,12 @@ class PrescriptionDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Drug"), self.drug)
         row = QHBoxLayout()
-        for label, widget in ((self.tr("Dose"), self.dose), (self.tr("Frequency"), self.frequency),
-                              (self.tr("Duration"), self.duration),
-                              (self.tr("Quantity"), self.quantity)):
+        for label, widget in (
+            (self.tr("Dose"), self.dose),
+            (self.tr("Frequency"), self.frequency),
+            (self.tr("Duration"), self.duration),
+            (self.tr("Quantity"), self.quantity),
+        ):
             row.addWidget(QLabel(label))
             row.addWidget(widget)
         row.addWidget(self.add_line)
@@ -403,19 +443,31 @@ class PrescriptionDialog(QDialog):
             self.errors.show_text("drug", self.tr("Choose a drug from the catalogue."))
             return
         if not self.dose.text().strip() or not self.frequency.text().strip():
-            self.errors.show_text("dose" if not self.dose.text().strip() else "frequency",
-                                  self.tr("Give the dose and how often to take it."))
+            self.errors.show_text(
+                "dose" if not self.dose.text().strip() else "frequency",
+                self.tr("Give the dose and how often to take it."),
+            )
             return
         self.errors.clear()
-        line = PrescriptionLine(str(self.drug.itemData(index)), self.dose.text().strip(),
-                                self.frequency.text().strip(), self.duration.value(),
-                                self.quantity.value())
+        line = PrescriptionLine(
+            str(self.drug.itemData(index)),
+            self.dose.text().strip(),
+            self.frequency.text().strip(),
+            self.duration.value(),
+            self.quantity.value(),
+        )
         self.lines.append(line)
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for column, text in enumerate((self.drug.itemText(index), line.dose, line.frequency,
-                                       self.tr("%n day(s)", "", line.duration_days),
-                                       str(line.quantity))):
+        for column, text in enumerate(
+            (
+                self.drug.itemText(index),
+                line.dose,
+                line.frequency,
+                self.tr("%n day(s)", "", line.duration_days),
+                str(line.quantity),
+            )
+        ):
             self.table.setItem(row, column, QTableWidgetItem(text))
         self.drug.setCurrentIndex(-1)
         self.dose.clear()
@@ -430,8 +482,12 @@ class PrescriptionDialog(QDialog):
 
     def try_sign(self) -> None:
         try:
-            write_prescription(self.desk.session, patient_id=self.patient_id,
-                               encounter_id=self.encounter_id, lines=self.lines)
+            write_prescription(
+                self.desk.session,
+                patient_id=self.patient_id,
+                encounter_id=self.encounter_id,
+                lines=self.lines,
+            )
         except ClinicError as error:
             self.errors.show(error)
             field = getattr(error, "field", "")
@@ -445,8 +501,14 @@ class PrescriptionDialog(QDialog):
 class SickLeaveDialog(QDialog):
     """Start date and days, the end date shown as the doctor types."""
 
-    def __init__(self, desk: Desk, patient_id: str, encounter_id: str | None,
-                 diagnoses: list[Diagnosis], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        patient_id: str,
+        encounter_id: str | None,
+        diagnoses: list[Diagnosis],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.patient_id = patient_id
@@ -469,9 +531,12 @@ class SickLeaveDialog(QDialog):
         kinds.addButton(self.extension)
         self.extends = QComboBox()
         for certificate in list_certificates(desk.session, patient_id):
-            self.extends.addItem(self.tr("{number} (until {end})").format(
-                number=certificate.number, end=format_date(certificate.end_date)),
-                certificate.number)
+            self.extends.addItem(
+                self.tr("{number} (until {end})").format(
+                    number=certificate.number, end=format_date(certificate.end_date)
+                ),
+                certificate.number,
+            )
         self.extends.setEnabled(False)
         self.extension.toggled.connect(self.extends.setEnabled)
         self.extension.setEnabled(self.extends.count() > 0)
@@ -484,10 +549,16 @@ class SickLeaveDialog(QDialog):
             self.diagnosis.setCurrentIndex(1)
         note = caption(self.tr("The employer's copy never shows the diagnosis."), "muted")
         self.error = ErrorLabel()
-        self.errors = FieldErrors(self.error, {
-            "start_date": self.start, "days": self.days, "kind": self.initial,
-            "extends_number": self.extends, "diagnosis_code": self.diagnosis,
-        })
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "start_date": self.start,
+                "days": self.days,
+                "kind": self.initial,
+                "extends_number": self.extends,
+                "diagnosis_code": self.diagnosis,
+            },
+        )
         self.issue = primary(QPushButton(self.tr("Issue the certificate")))
         self.issue.setDefault(True)
         self.issue.clicked.connect(self.try_issue)

@@ -41,8 +41,15 @@ _SOURCE_ROOT = Path(__file__).resolve().parents[1]  # clinic_app/
 _PARAM_CONTEXTS = {"label": "vitals"}
 
 # UCUM codes are exact for machines; people read the usual symbols.
-UNIT_SYMBOLS = {"mm[Hg]": "mmHg", "Cel": "°C", "/min": "/min", "%": "%", "kg": "kg",
-                "cm": "cm", "kg/m2": "kg/m²"}
+UNIT_SYMBOLS = {
+    "mm[Hg]": "mmHg",
+    "Cel": "°C",
+    "/min": "/min",
+    "%": "%",
+    "kg": "kg",
+    "cm": "cm",
+    "kg/m2": "kg/m²",
+}
 
 
 def translations_dir() -> Path:
@@ -121,8 +128,19 @@ def update_translations(languages: tuple[str, ...] = TRANSLATED) -> None:
     translations_dir().mkdir(parents=True, exist_ok=True)
     for language in languages:
         subprocess.run(
-            [lupdate, "-silent", "-extensions", "py", "-locations", "relative",
-             "-target-language", language, str(_SOURCE_ROOT), "-ts", str(ts_path(language))],
+            [
+                lupdate,
+                "-silent",
+                "-extensions",
+                "py",
+                "-locations",
+                "relative",
+                "-target-language",
+                language,
+                str(_SOURCE_ROOT),
+                "-ts",
+                str(ts_path(language)),
+            ],
             check=True,
         )
 
@@ -131,8 +149,11 @@ def _qm_file(language: str) -> Path | None:
     """The compiled catalogue, compiled now if only the ``.ts`` is there."""
     compiled = ts_path(language).with_suffix(".qm")
     source = ts_path(language)
-    stale = compiled.is_file() and source.is_file() and (
-        source.stat().st_mtime > compiled.stat().st_mtime)
+    stale = (
+        compiled.is_file()
+        and source.is_file()
+        and (source.stat().st_mtime > compiled.stat().st_mtime)
+    )
     if (not compiled.is_file() or stale) and source.is_file():
         try:
             compile_translations((language,))
@@ -148,8 +169,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     English is the source language: nothing to install but the locale.
     """
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    QLocale.setDefault(QLocale(QLocale.Language.French if language == "fr"
-                               else QLocale.Language.English))
+    QLocale.setDefault(
+        QLocale(QLocale.Language.French if language == "fr" else QLocale.Language.English)
+    )
     installed: list[QTranslator] = []
     if language == "en":
         return installed

@@ -30,9 +30,20 @@ from clinic_app.ui.tasks import TaskRunner
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}  # each in its own language: not translated
 TIME_ZONES = (
-    "Africa/Abidjan", "Africa/Dakar", "Africa/Bamako", "Africa/Ouagadougou", "Africa/Conakry",
-    "Africa/Lome", "Africa/Porto-Novo", "Africa/Niamey", "Africa/Douala", "Africa/Libreville",
-    "Africa/Kinshasa", "Africa/Ndjamena", "Africa/Nouakchott", "UTC",
+    "Africa/Abidjan",
+    "Africa/Dakar",
+    "Africa/Bamako",
+    "Africa/Ouagadougou",
+    "Africa/Conakry",
+    "Africa/Lome",
+    "Africa/Porto-Novo",
+    "Africa/Niamey",
+    "Africa/Douala",
+    "Africa/Libreville",
+    "Africa/Kinshasa",
+    "Africa/Ndjamena",
+    "Africa/Nouakchott",
+    "UTC",
 )
 
 
@@ -59,8 +70,14 @@ class LoginDialog(QDialog):
 
     logged_in = Signal(object)  # Session
 
-    def __init__(self, data_dir: Path, tasks: TaskRunner, *, language: str = "fr",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        tasks: TaskRunner,
+        *,
+        language: str = "fr",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.tasks = tasks
@@ -73,8 +90,9 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = ErrorLabel()
-        self.errors = FieldErrors(self.error, {"username": self.username,
-                                               "password": self.password})
+        self.errors = FieldErrors(
+            self.error, {"username": self.username, "password": self.password}
+        )
         self.submit = primary(QPushButton())
         self.submit.setDefault(True)
         self.submit.clicked.connect(self.try_login)
@@ -124,8 +142,9 @@ class LoginDialog(QDialog):
         self.errors.clear()
         self._busy(True)
         data_dir = self.data_dir
-        self.tasks.run(lambda: login(data_dir, username, password),
-                       self._accepted, self._refused, owner=self)
+        self.tasks.run(
+            lambda: login(data_dir, username, password), self._accepted, self._refused, owner=self
+        )
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.username, self.password, self.submit):
@@ -152,8 +171,14 @@ class FirstStartDialog(QDialog):
 
     created = Signal(object)  # Session
 
-    def __init__(self, data_dir: Path, tasks: TaskRunner, *, cost: KdfCost = STANDARD_COST,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        tasks: TaskRunner,
+        *,
+        cost: KdfCost = STANDARD_COST,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.tasks = tasks
@@ -174,19 +199,28 @@ class FirstStartDialog(QDialog):
         self.password_again = QLineEdit()
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = ErrorLabel()
-        self.errors = FieldErrors(self.error, {
-            "clinic_name": self.clinic_name, "site_code": self.site_code,
-            "timezone": self.timezone, "username": self.admin_username,
-            "display_name": self.admin_name, "password": self.password,
-            "password_again": self.password_again,
-        })
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "clinic_name": self.clinic_name,
+                "site_code": self.site_code,
+                "timezone": self.timezone,
+                "username": self.admin_username,
+                "display_name": self.admin_name,
+                "password": self.password,
+                "password_again": self.password_again,
+            },
+        )
         self.submit = primary(QPushButton(self.tr("Create the clinic")))
         self.submit.setDefault(True)
         self.submit.clicked.connect(self.try_create)
 
-        intro = QLabel(self.tr(
-            "There is no clinic on this computer yet. Create it, with its first "
-            "administrator. The data is encrypted; the administrator's password unlocks it."))
+        intro = QLabel(
+            self.tr(
+                "There is no clinic on this computer yet. Create it, with its first "
+                "administrator. The data is encrypted; the administrator's password unlocks it."
+            )
+        )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         form = QFormLayout()
@@ -234,8 +268,12 @@ class FirstStartDialog(QDialog):
             "cost": self.cost,
         }
         data_dir = self.data_dir
-        self.tasks.run(lambda: create_clinic(data_dir, **args),  # type: ignore[arg-type]
-                       self._created, self._refused, owner=self)
+        self.tasks.run(
+            lambda: create_clinic(data_dir, **args),  # type: ignore[arg-type]
+            self._created,
+            self._refused,
+            owner=self,
+        )
 
     def _created(self, session: object) -> None:
         assert isinstance(session, Session)

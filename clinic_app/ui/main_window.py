@@ -35,13 +35,18 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     language_chosen = Signal(str)
 
-    def __init__(self, desk: Desk, *, language: str = "fr", auto_sync_ms: int = AUTO_SYNC_MS,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        language: str = "fr",
+        auto_sync_ms: int = AUTO_SYNC_MS,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         session = desk.session
-        self.setWindowTitle(self.tr("{clinic} — clinic records").format(
-            clinic=session.clinic_name))
+        self.setWindowTitle(self.tr("{clinic} — clinic records").format(clinic=session.clinic_name))
         self.pages: dict[str, QWidget] = {}
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -67,8 +72,9 @@ class MainWindow(QMainWindow):
         self.language = LanguagePicker(language)
         self.language.language_chosen.connect(self.language_chosen.emit)
         self.logout_button = QPushButton(self.tr("Log out"))
-        self.logout_button.setToolTip(self.tr("Lock the clinic's data and let a colleague "
-                                              "log in (Ctrl+L)"))
+        self.logout_button.setToolTip(
+            self.tr("Lock the clinic's data and let a colleague log in (Ctrl+L)")
+        )
         self.logout_button.clicked.connect(self.logout_requested.emit)
         QShortcut(QKeySequence("Ctrl+L"), self, self.logout_requested.emit)
         side = QWidget()
@@ -103,10 +109,23 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         for number in range(self.navigation.count()):
-            QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self,
-                      lambda row=number: self.navigation.setCurrentRow(row))
+            QShortcut(
+                QKeySequence(f"Ctrl+{number + 1}"),
+                self,
+                lambda row=number: self.navigation.setCurrentRow(row),
+            )
         self.navigation.setCurrentRow(0)
         self.resize(1280, 800)
+
+    def show_fitting_screen(self) -> None:
+        """Open at the preferred size, or maximised on a screen too small for it
+        (clinic laptops often have 1366 x 768 screens minus a task bar)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and (screen.width() < 1280 or screen.height() < 800):
+            self.setGeometry(screen)  # without a window manager, maximising does nothing
+            self.showMaximized()
+        else:
+            self.show()
 
     def _page_plan(self) -> list[tuple[str, str, bool, Callable[[], QWidget]]]:
         desk = self.desk
@@ -131,9 +150,14 @@ class MainWindow(QMainWindow):
         return [
             (PAGE_PATIENTS, self.tr("Patients"), desk.may(Action.SEARCH_PATIENTS), patients),
             (PAGE_STOCK, self.tr("Stock"), desk.may(Action.VIEW_STOCK), stock),
-            (PAGE_ADMINISTRATION, self.tr("Administration"),
-             desk.may(Action.MANAGE_USERS) or desk.may(Action.ENROL_CLINIC)
-             or desk.may(Action.MANAGE_SETTINGS), administration),
+            (
+                PAGE_ADMINISTRATION,
+                self.tr("Administration"),
+                desk.may(Action.MANAGE_USERS)
+                or desk.may(Action.ENROL_CLINIC)
+                or desk.may(Action.MANAGE_SETTINGS),
+                administration,
+            ),
         ]
 
     def _show_row(self, row: int) -> None:

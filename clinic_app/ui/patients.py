@@ -60,8 +60,14 @@ class PatientTable(QAbstractTableModel):
         self.patients: list[Patient] = []
 
     def headers(self) -> list[str]:
-        return [self.tr("Family name"), self.tr("Given name(s)"), self.tr("Sex"),
-                self.tr("Date of birth / age"), self.tr("National no."), self.tr("Village")]
+        return [
+            self.tr("Family name"),
+            self.tr("Given name(s)"),
+            self.tr("Sex"),
+            self.tr("Date of birth / age"),
+            self.tr("National no."),
+            self.tr("Village"),
+        ]
 
     def show_patients(self, patients: list[Patient]) -> None:
         self.beginResetModel()
@@ -87,8 +93,9 @@ class PatientTable(QAbstractTableModel):
             patient.village,
         )[index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
         return None
@@ -106,8 +113,7 @@ class PatientSearch(QWidget):
         self.title = caption(self.tr("Patients"), "pageTitle")
         self.search = QLineEdit()
         self.search.setObjectName("patientSearch")
-        self.search.setPlaceholderText(
-            self.tr("Search for a patient: name, national no. or phone"))
+        self.search.setPlaceholderText(self.tr("Search for a patient: name, national no. or phone"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(38)
         self.search.installEventFilter(self)
@@ -165,9 +171,12 @@ class PatientSearch(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # From the search field, Down or Enter goes to the results: the keyboard never
         # has to reach for the mouse.
-        if (watched is self.search and isinstance(event, QKeyEvent)
-                and event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             if self._timer.isActive():
                 self._timer.stop()
                 self.run_search(then_focus_results=True)
@@ -207,8 +216,9 @@ class PatientSearch(QWidget):
         if not searched:
             self.count.setText(self.tr("Most recently registered patients."))
         elif count == 0:
-            self.count.setText(self.tr("No patient found. Check the spelling, or register "
-                                       "a new patient."))
+            self.count.setText(
+                self.tr("No patient found. Check the spelling, or register a new patient.")
+            )
         else:
             self.count.setText(self.tr("%n patient(s) found.", "", count))
 
@@ -254,11 +264,18 @@ class RegisterPatientDialog(QDialog):
         self.phone.setPlaceholderText("+225 07 00 00 00 00")
         self.village = QLineEdit()
         self.error = ErrorLabel()
-        self.errors = FieldErrors(self.error, {
-            "family_name": self.family_name, "given_name": self.given_name, "sex": self.sex,
-            "birth_date": self.birth_date, "national_id": self.national_id,
-            "phone": self.phone, "village": self.village,
-        })
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "family_name": self.family_name,
+                "given_name": self.given_name,
+                "sex": self.sex,
+                "birth_date": self.birth_date,
+                "national_id": self.national_id,
+                "phone": self.phone,
+                "village": self.village,
+            },
+        )
         birth = QHBoxLayout()
         birth.addWidget(self.birth_date, 1)
         birth.addWidget(self.birth_known)

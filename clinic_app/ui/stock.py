@@ -99,9 +99,16 @@ class Reception(QGroupBox):
         self.problems.hide()
         self.error = ErrorLabel()
         self.done = caption("", "okLabel")
-        self.errors = FieldErrors(self.error, {"scan": self.scan_field, "gtin": self.scan_field,
-                                               "lot": self.lot, "expiry": self.expiry,
-                                               "quantity": self.quantity})
+        self.errors = FieldErrors(
+            self.error,
+            {
+                "scan": self.scan_field,
+                "gtin": self.scan_field,
+                "lot": self.lot,
+                "expiry": self.expiry,
+                "quantity": self.quantity,
+            },
+        )
         self.receive = primary(QPushButton(self.tr("Receive")))
         self.receive.clicked.connect(self.try_receive)
         self.receive.setEnabled(False)
@@ -150,13 +157,14 @@ class Reception(QGroupBox):
             self.product.setText(item.label)
             self.product.setStyleSheet("")
         else:
-            self.product.setText(self.tr("Not in the catalogue: ask central to add it, "
-                                         "or check the box."))
+            self.product.setText(
+                self.tr("Not in the catalogue: ask central to add it, or check the box.")
+            )
             self.product.setStyleSheet(f"color: {DANGER}; font-weight: 600;")
         self.lot.setText(scan.lot or "")
         self.expiry_known.setChecked(scan.expiry is not None)
-        if scan.expiry is not None:
-            self.expiry.setDate(QDate(scan.expiry.year, scan.expiry.month, scan.expiry.day))
+        shown = scan.expiry or self.desk.today()  # never a meaningless 01/01/2000
+        self.expiry.setDate(QDate(shown.year, shown.month, shown.day))
         if scan.problems:
             self.problems.setText("\n".join("• " + tr_message(p) for p in scan.problems))
             self.problems.show()
@@ -174,16 +182,18 @@ class Reception(QGroupBox):
             return
         expiry = self.expiry.date().toPython() if self.expiry_known.isChecked() else None
         assert expiry is None or isinstance(expiry, date)
-        line = ReceiptLine(self.scan.gtin, self.lot.text().strip(), expiry,
-                           self.quantity.value())
+        line = ReceiptLine(self.scan.gtin, self.lot.text().strip(), expiry, self.quantity.value())
         try:
             receive_stock(self.desk.session, line)
         except ClinicError as error:
             self.errors.show(error)
             return
         self.errors.clear()
-        self.done.setText(self.tr("Received: {quantity} × {product}, lot {lot}.").format(
-            quantity=line.quantity, product=self.product.text(), lot=line.lot))
+        self.done.setText(
+            self.tr("Received: {quantity} × {product}, lot {lot}.").format(
+                quantity=line.quantity, product=self.product.text(), lot=line.lot
+            )
+        )
         self.scan = None
         self.receive.setEnabled(False)
         self.scan_field.clear()
@@ -200,9 +210,11 @@ class Dispensary(QGroupBox):
         self.desk = desk
         self.table = _read_only_table([self.tr("Drugs"), self.tr("Number"), self.tr("Date")])
         self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents)
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.ResizeToContents)
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.doubleClicked.connect(lambda _: self.try_dispense())
         self.error = ErrorLabel()
         self.done = caption("", "okLabel")
@@ -239,15 +251,19 @@ class Dispensary(QGroupBox):
             self.error.show_text(self.tr("Choose a prescription in the list."))
             return
         try:
-            dispensed = dispense_prescription(self.desk.session,
-                                              str(cell.data(Qt.ItemDataRole.UserRole)))
+            dispensed = dispense_prescription(
+                self.desk.session, str(cell.data(Qt.ItemDataRole.UserRole))
+            )
         except ClinicError as error:
             self.done.clear()
             self.error.show_text(tr_error(error))
             return
         self.error.show_text("")
-        self.done.setText(self.tr("Dispensed: {lines}.").format(
-            lines="; ".join(_dispensed_text(d) for d in dispensed)))
+        self.done.setText(
+            self.tr("Dispensed: {lines}.").format(
+                lines="; ".join(_dispensed_text(d) for d in dispensed)
+            )
+        )
         self.desk.announce("stock")
 
 
@@ -259,10 +275,18 @@ class StockOnHand(QWidget):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.table = _read_only_table([self.tr("Product"), self.tr("Lot"), self.tr("Expiry"),
-                                       self.tr("Quantity"), self.tr("Reorder level")])
-        self.legend = caption(self.tr("Red: expired — do not dispense.  Yellow: below the "
-                                     "reorder level."), "muted")
+        self.table = _read_only_table(
+            [
+                self.tr("Product"),
+                self.tr("Lot"),
+                self.tr("Expiry"),
+                self.tr("Quantity"),
+                self.tr("Reorder level"),
+            ]
+        )
+        self.legend = caption(
+            self.tr("Red: expired — do not dispense.  Yellow: below the reorder level."), "muted"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(caption(self.tr("Stock on hand"), "sectionTitle"))
@@ -276,13 +300,19 @@ class StockOnHand(QWidget):
         for line in lines:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            cells = (line.item.label, line.lot, format_date(line.expiry), str(line.quantity),
-                     str(line.item.reorder_level or ""))
+            cells = (
+                line.item.label,
+                line.lot,
+                format_date(line.expiry),
+                str(line.quantity),
+                str(line.item.reorder_level or ""),
+            )
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column in (3, 4):
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if line.expired:
                     cell.setBackground(QBrush(EXPIRED_BACKGROUND))
                     cell.setForeground(QBrush(QColor(DANGER)))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import QT_TRANSLATE_NOOP, Message
+from clinic_app.i18n import Message
 from clinic_app.security.permissions import Action
 from clinic_app.sync.service import pending_changes, sync_now
 from clinic_app.sync.status import SyncMonitor, SyncState, SyncStatus
@@ -27,18 +27,6 @@ log = logging.getLogger(__name__)
 AUTO_SYNC_MS = 10_000
 REFRESH_MS = 400
 
-# clinic_app.sync.status builds its sentences through a helper that lupdate cannot
-# follow (QT_TRANSLATE_NOOP over a variable); they are marked here so that they reach
-# the catalogue. Keep in step with SyncStatus.describe.
-SYNC_SENTENCES = (
-    QT_TRANSLATE_NOOP("sync", "Not enrolled with central"),
-    QT_TRANSLATE_NOOP("sync", "Syncing {done} of {total}"),
-    QT_TRANSLATE_NOOP("sync", "Offline — {pending} change(s) waiting"),
-    QT_TRANSLATE_NOOP("sync", "Up to date at {time}"),
-    QT_TRANSLATE_NOOP("sync", "{pending} change(s) waiting to be sent"),
-    QT_TRANSLATE_NOOP("sync", "Sync error: {reason}"),
-)
-
 _LOOK = {
     SyncState.UP_TO_DATE: "okLabel",
     SyncState.ERROR: "errorLabel",
@@ -49,14 +37,16 @@ _LOOK = {
 def status_text(status: SyncStatus, message: Message) -> str:
     """The monitor's sentence, translated; an error's reason is translated too."""
     if status.state is SyncState.ERROR and status.error is not None:
-        message = Message(message.template, {**message.params, "reason": status.error},
-                          message.context)
+        message = Message(
+            message.template, {**message.params, "reason": status.error}, message.context
+        )
     return tr_message(message)
 
 
 class SyncStatusBar(QWidget):
-    def __init__(self, desk: Desk, parent: QWidget | None = None,
-                 *, auto_sync_ms: int = AUTO_SYNC_MS) -> None:
+    def __init__(
+        self, desk: Desk, parent: QWidget | None = None, *, auto_sync_ms: int = AUTO_SYNC_MS
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.monitor = SyncMonitor.from_store(desk.session.store)
@@ -117,8 +107,9 @@ class SyncStatusBar(QWidget):
         self.running = True
         self.sync_button.setEnabled(False)
         session, monitor = self.desk.session, self.monitor
-        self.desk.tasks.run(lambda: sync_now(session, monitor=monitor),
-                            self._synced, self._failed, owner=self)
+        self.desk.tasks.run(
+            lambda: sync_now(session, monitor=monitor), self._synced, self._failed, owner=self
+        )
         self.refresh()
 
     def _synced(self, report: object) -> None:

@@ -4,7 +4,7 @@
 <context>
     <name>AdministrationPage</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="+194"/>
+        <location filename="../../clinic_app/ui/administration.py" line="+214"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>ChartView</name>
     <message>
-        <location filename="../../clinic_app/ui/chart.py" line="+243"/>
+        <location filename="../../clinic_app/ui/chart.py" line="+256"/>
         <source>← Patient list</source>
         <translation>← Liste des patients</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>Retour à la recherche (Échap)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+25"/>
         <source>New consultation</source>
         <translation>Nouvelle consultation</translation>
     </message>
@@ -42,12 +42,12 @@
         <translation>Dossier</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>{age}, born {date}</source>
         <translation>{age}, né(e) le {date}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>National no. {number}</source>
         <translation>N° national {number}</translation>
     </message>
@@ -65,7 +65,7 @@
 <context>
     <name>ClinicSettings</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-46"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-48"/>
         <source>Clinic</source>
         <translation>Centre de santé</translation>
     </message>
@@ -95,17 +95,17 @@
         <translation>Codes de diagnostic</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>WHO ICD-11 tabulation</source>
         <translation>Tabulation CIM-11 de l’OMS</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>ICD-11 tabulation (*.tsv *.tsv.gz *.txt)</source>
         <translation>Tabulation CIM-11 (*.tsv *.tsv.gz *.txt)</translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+10"/>
         <source>%n code(s) imported.</source>
         <translation>
             <numerusform>%n code importé.</numerusform>
@@ -116,12 +116,12 @@
 <context>
     <name>ConsultationDetail</name>
     <message>
-        <location filename="../../clinic_app/ui/chart.py" line="-132"/>
+        <location filename="../../clinic_app/ui/chart.py" line="-141"/>
         <source>Consultation of {when}</source>
         <translation>Consultation du {when}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Complaint</source>
         <translation>Motif de consultation</translation>
     </message>
@@ -139,7 +139,7 @@
 <context>
     <name>ConsultationEntry</name>
     <message>
-        <location line="-135"/>
+        <location line="-148"/>
         <source>New consultation</source>
         <translation>Nouvelle consultation</translation>
     </message>
@@ -149,7 +149,7 @@
         <translation>Motif de la visite, avec les mots du patient</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Examination, advice, follow-up</source>
         <translation>Examen, conseils, suivi</translation>
     </message>
@@ -164,7 +164,7 @@
         <translation>Réaction (ex. : éruption cutanée)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Save the consultation</source>
         <translation>Enregistrer la consultation</translation>
     </message>
@@ -174,7 +174,7 @@
         <translation>Ctrl+S</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Complaint</source>
         <translation>Motif de consultation</translation>
     </message>
@@ -194,7 +194,7 @@
         <translation>Nouvelle allergie</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>{label}: enter a number.</source>
         <translation>{label} : saisissez un nombre.</translation>
     </message>
@@ -202,12 +202,12 @@
 <context>
     <name>DiagnosisDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/doctor.py" line="+231"/>
+        <location filename="../../clinic_app/ui/doctor.py" line="+257"/>
         <source>Add a diagnosis</source>
         <translation>Ajouter un diagnostic</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Search ICD-11: word, French name or code (e.g. paludisme, CA40)</source>
         <translation>Rechercher dans la CIM-11 : mot, nom courant ou code (ex. : paludisme, CA40)</translation>
     </message>
@@ -222,7 +222,7 @@
         <translation>Intitulé OMS</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Found by</source>
         <translation>Trouvé par</translation>
     </message>
@@ -237,7 +237,7 @@
         <translation>Annuler</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+52"/>
         <source>Choose a code in the list.</source>
         <translation>Choisissez un code dans la liste.</translation>
     </message>
@@ -245,7 +245,7 @@
 <context>
     <name>Dispensary</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+196"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+209"/>
         <source>Dispense a prescription</source>
         <translation>Dispenser une ordonnance</translation>
     </message>
@@ -265,7 +265,7 @@
         <translation>Date</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Dispense</source>
         <translation>Dispenser</translation>
     </message>
@@ -275,7 +275,7 @@
         <translation>Choisissez une ordonnance dans la liste.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Dispensed: {lines}.</source>
         <translation>Dispensé : {lines}.</translation>
     </message>
@@ -283,7 +283,7 @@
 <context>
     <name>DoctorActs</name>
     <message>
-        <location filename="../../clinic_app/ui/doctor.py" line="-220"/>
+        <location filename="../../clinic_app/ui/doctor.py" line="-244"/>
         <source>Add a diagnosis</source>
         <translation>Ajouter un diagnostic</translation>
     </message>
@@ -313,22 +313,22 @@
         <translation>Documents</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Prescription {number}: {drugs}</source>
         <translation>Ordonnance {number} : {drugs}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Sick leave {number}: {days} day(s), {start} to {end}</source>
         <translation>Arrêt de travail {number} : {days} jour(s), du {start} au {end}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+25"/>
         <source>Diagnoses</source>
         <translation>Diagnostics</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>Preparing the document…</source>
         <translation>Préparation du document…</translation>
     </message>
@@ -336,18 +336,18 @@
 <context>
     <name>EnrolmentForm</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-78"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-90"/>
         <source>Enrol with central</source>
         <translation>Inscription auprès du serveur central</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+23"/>
+        <location line="+18"/>
+        <location line="+27"/>
         <source>Enrol the clinic</source>
         <translation>Inscrire le centre</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-24"/>
         <source>Server address</source>
         <translation>Adresse du serveur</translation>
     </message>
@@ -367,7 +367,7 @@
         <translation>Connexion au serveur central…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>The clinic is enrolled. Sync starts by itself.</source>
         <translation>Le centre est inscrit. La synchronisation démarre d’elle-même.</translation>
     </message>
@@ -375,29 +375,29 @@
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/login.py" line="+162"/>
-        <location line="+40"/>
+        <location filename="../../clinic_app/ui/login.py" line="+187"/>
+        <location line="+49"/>
         <source>New clinic</source>
         <translation>Nouveau centre de santé</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-45"/>
         <source>e.g. TRV</source>
         <translation>ex. : TRV</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <location line="+65"/>
+        <location line="+23"/>
+        <location line="+72"/>
         <source>Create the clinic</source>
         <translation>Créer le centre</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-66"/>
         <source>There is no clinic on this computer yet. Create it, with its first administrator. The data is encrypted; the administrator&apos;s password unlocks it.</source>
         <translation>Aucun centre de santé n’existe encore sur cet ordinateur. Créez-le, avec son premier administrateur. Les données sont chiffrées ; le mot de passe de l’administrateur les déverrouille.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Clinic name</source>
         <translation>Nom du centre</translation>
     </message>
@@ -455,19 +455,19 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-119"/>
+        <location line="-135"/>
         <source>Clinic records — log in</source>
         <translation>Dossiers du centre — connexion</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+4"/>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Log in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-25"/>
         <source>Enter your user name and password.</source>
         <translation>Saisissez votre identifiant et votre mot de passe.</translation>
     </message>
@@ -487,7 +487,7 @@
         <translation>Saisissez votre identifiant.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Opening…</source>
         <translation>Ouverture…</translation>
     </message>
@@ -495,7 +495,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="+43"/>
+        <location filename="../../clinic_app/ui/main_window.py" line="+49"/>
         <source>{clinic} — clinic records</source>
         <translation>{clinic} — dossiers du centre</translation>
     </message>
@@ -505,12 +505,12 @@
         <translation>Se déconnecter</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Lock the clinic&apos;s data and let a colleague log in (Ctrl+L)</source>
         <translation>Verrouiller les données et laisser un collègue se connecter (Ctrl+L)</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
@@ -520,7 +520,7 @@
         <translation>Magasin</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
@@ -528,12 +528,12 @@
 <context>
     <name>NewUserForm</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-93"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-111"/>
         <source>New user</source>
         <translation>Nouvel utilisateur</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <source>Create the user</source>
         <translation>Créer l’utilisateur</translation>
     </message>
@@ -558,7 +558,7 @@
         <translation>Rôles</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>User {name} created.</source>
         <translation>Utilisateur {name} créé.</translation>
     </message>
@@ -566,17 +566,17 @@
 <context>
     <name>PatientSearch</name>
     <message>
-        <location filename="../../clinic_app/ui/patients.py" line="+107"/>
+        <location filename="../../clinic_app/ui/patients.py" line="+113"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Search for a patient: name, national no. or phone</source>
         <translation>Rechercher un patient : nom, n° national ou téléphone</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
     </message>
@@ -586,12 +586,12 @@
         <translation>Enregistrer un nouveau patient (Ctrl+N)</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>Most recently registered patients.</source>
         <translation>Derniers patients enregistrés.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>No patient found. Check the spelling, or register a new patient.</source>
         <translation>Aucun patient trouvé. Vérifiez l’orthographe ou enregistrez un nouveau patient.</translation>
     </message>
@@ -607,17 +607,17 @@
 <context>
     <name>PatientTable</name>
     <message>
-        <location line="-147"/>
+        <location line="-159"/>
         <source>Family name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Given name(s)</source>
         <translation>Prénom(s)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Sex</source>
         <translation>Sexe</translation>
     </message>
@@ -627,12 +627,12 @@
         <translation>Date de naissance / âge</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>National no.</source>
         <translation>N° national</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Village</source>
         <translation>Village</translation>
     </message>
@@ -640,7 +640,7 @@
 <context>
     <name>PrescriptionDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/doctor.py" line="+138"/>
+        <location filename="../../clinic_app/ui/doctor.py" line="+156"/>
         <source>Prescription</source>
         <translation>Ordonnance</translation>
     </message>
@@ -650,7 +650,7 @@
         <translation>Allergies : {list}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Type a drug name</source>
         <translation>Saisissez le nom d’un médicament</translation>
     </message>
@@ -675,42 +675,42 @@
         <translation>Ajouter la ligne</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+17"/>
+        <location line="+5"/>
+        <location line="+28"/>
         <source>Drug</source>
         <translation>Médicament</translation>
     </message>
     <message>
-        <location line="-17"/>
-        <location line="+19"/>
+        <location line="-27"/>
+        <location line="+30"/>
         <source>Dose</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location line="-18"/>
-        <location line="+18"/>
+        <location line="-29"/>
+        <location line="+30"/>
         <source>Frequency</source>
         <translation>Fréquence</translation>
     </message>
     <message>
-        <location line="-18"/>
-        <location line="+19"/>
+        <location line="-29"/>
+        <location line="+30"/>
         <source>Duration</source>
         <translation>Durée</translation>
     </message>
     <message>
-        <location line="-18"/>
-        <location line="+19"/>
+        <location line="-29"/>
+        <location line="+30"/>
         <source>Quantity</source>
         <translation>Quantité</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-23"/>
         <source>Remove the line</source>
         <translation>Retirer la ligne</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Sign the prescription</source>
         <translation>Signer l’ordonnance</translation>
     </message>
@@ -720,17 +720,17 @@
         <translation>Annuler</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
         <source>Choose a drug from the catalogue.</source>
         <translation>Choisissez un médicament du catalogue.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Give the dose and how often to take it.</source>
         <translation>Indiquez la dose et la fréquence des prises.</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+19"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n jour</numerusform>
@@ -741,7 +741,7 @@
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="-174"/>
+        <location filename="../../clinic_app/ui/stock.py" line="-188"/>
         <source>Receive a delivery</source>
         <translation>Réceptionner une livraison</translation>
     </message>
@@ -756,7 +756,7 @@
         <translation>Imprimée sur la boîte</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+21"/>
         <source>Receive</source>
         <translation>Réceptionner</translation>
     </message>
@@ -786,7 +786,7 @@
         <translation>Quantité</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Not in the catalogue: ask central to add it, or check the box.</source>
         <translation>Absent du catalogue : demandez au central de l’ajouter, ou vérifiez la boîte.</translation>
     </message>
@@ -799,13 +799,13 @@
 <context>
     <name>RegisterPatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/patients.py" line="+169"/>
-        <location line="+48"/>
+        <location filename="../../clinic_app/ui/patients.py" line="+177"/>
+        <location line="+55"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-51"/>
         <source>— choose —</source>
         <translation>— choisir —</translation>
     </message>
@@ -815,7 +815,7 @@
         <translation>Connue</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>Family name</source>
         <translation>Nom</translation>
     </message>
@@ -863,7 +863,7 @@
 <context>
     <name>SickLeaveDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/doctor.py" line="+37"/>
+        <location filename="../../clinic_app/ui/doctor.py" line="+49"/>
         <source>Sick-leave certificate</source>
         <translation>Arrêt de travail</translation>
     </message>
@@ -883,12 +883,12 @@
         <translation>Prolongation</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{number} (until {end})</source>
         <translation>{number} (jusqu’au {end})</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Outings allowed</source>
         <translation>Sorties autorisées</translation>
     </message>
@@ -903,7 +903,7 @@
         <translation>L’exemplaire employeur ne montre jamais le diagnostic.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Issue the certificate</source>
         <translation>Délivrer le certificat</translation>
     </message>
@@ -941,17 +941,17 @@
 <context>
     <name>StockOnHand</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+77"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+87"/>
         <source>Product</source>
         <translation>Produit</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Lot</source>
         <translation>Lot</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Expiry</source>
         <translation>Péremption</translation>
     </message>
@@ -961,12 +961,12 @@
         <translation>Quantité</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Reorder level</source>
         <translation>Seuil de commande</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Red: expired — do not dispense.  Yellow: below the reorder level.</source>
         <translation>Rouge : périmé — ne pas dispenser.  Jaune : sous le seuil de commande.</translation>
     </message>
@@ -976,7 +976,7 @@
         <translation>Stock disponible</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+27"/>
         <source>Expired: do not dispense.</source>
         <translation>Périmé : ne pas dispenser.</translation>
     </message>
@@ -997,7 +997,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../clinic_app/ui/sync_status.py" line="+70"/>
+        <location filename="../../clinic_app/ui/sync_status.py" line="+61"/>
         <source>Sync now</source>
         <translation>Synchroniser maintenant</translation>
     </message>
@@ -1015,7 +1015,7 @@
         <translation>Un problème est survenu.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>What you saved before is safe. Try again; if it happens again, note the time and tell the clinic admin.</source>
         <translation>Ce qui a été enregistré avant est en sécurité. Réessayez ; si cela se reproduit, notez l’heure et prévenez l’administrateur du centre.</translation>
     </message>
@@ -1078,7 +1078,7 @@
         <translation>Fuseau horaire inconnu : {zone}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/documents/pdf.py" line="+99"/>
+        <location filename="../../clinic_app/documents/pdf.py" line="+98"/>
         <source>The document could not be saved in {folder} ({reason}). Check that the folder exists and that there is free space.</source>
         <translation>Le document n’a pas pu être enregistré dans {folder} ({reason}). Vérifiez que le dossier existe et qu’il reste de la place.</translation>
     </message>
@@ -1143,12 +1143,12 @@
         <translation>L’enregistrement est introuvable ; il a peut-être été supprimé.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/inventory/scanning.py" line="+110"/>
+        <location filename="../../clinic_app/inventory/scanning.py" line="+182"/>
         <source>This is not a barcode the program can read. Scan the GS1 barcode on the box (the square DataMatrix, or the barcode with numbers in brackets under it).</source>
         <translation>Ce code-barres ne peut pas être lu. Scannez le code GS1 de la boîte (le DataMatrix carré, ou le code-barres avec des chiffres entre parenthèses en dessous).</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+65"/>
         <source>Nothing was scanned. Scan the barcode again.</source>
         <translation>Rien n’a été scanné. Scannez de nouveau le code-barres.</translation>
     </message>
@@ -1158,27 +1158,27 @@
         <translation>Ce n’est pas un seul code-barres ({length} caractères reçus). Scannez un code à la fois.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>The scanner seems to type with the wrong keyboard layout (digits came out as &amp;é&quot;&apos;(-è_çà) and the code could not be repaired. Ask for the scanner to be set to the French (AZERTY) keyboard, then scan again.</source>
         <translation>La douchette semble utiliser la mauvaise disposition de clavier (les chiffres sont sortis en &amp;é&quot;&apos;(-è_çà) et le code n’a pas pu être corrigé. Faites régler la douchette sur le clavier français (AZERTY), puis scannez de nouveau.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+64"/>
         <source>This barcode ({symbology}) is not a GS1 product code. Scan the GS1 barcode on the box (the square DataMatrix, or the barcode with numbers in brackets under it).</source>
         <translation>Ce code-barres ({symbology}) n’est pas un code produit GS1. Scannez le code GS1 de la boîte (le DataMatrix carré, ou le code-barres avec des chiffres entre parenthèses en dessous).</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>The code contains characters no GS1 barcode can hold ({characters}). Scan it again, or type the GTIN from the box.</source>
         <translation>Le code contient des caractères impossibles dans un code GS1 ({characters}). Scannez-le de nouveau, ou saisissez le GTIN lu sur la boîte.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>The barcode&apos;s check digit is wrong: the code was misread or damaged. Scan it again or type the GTIN from the box.</source>
         <translation>La clé de contrôle du code-barres est fausse : le code a été mal lu ou est abîmé. Scannez-le de nouveau ou saisissez le GTIN lu sur la boîte.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+117"/>
         <source>The code stops in the middle of a date ({rest}): it was cut short. Scan it again.</source>
         <translation>Le code s’arrête au milieu d’une date ({rest}) : il a été tronqué. Scannez-le de nouveau.</translation>
     </message>
@@ -1188,12 +1188,12 @@
         <translation>Le code a été lu jusqu’à {read}, mais la suite ({rest}) ne fait pas partie d’un code GS1. Scannez-le de nouveau.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>The date in the code ({digits}, year-month-day) is not a real date. Scan it again or type the expiry date from the box.</source>
         <translation>La date du code ({digits}, année-mois-jour) n’existe pas. Scannez-le de nouveau ou saisissez la date de péremption lue sur la boîte.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>The typed code could not be read. Type it as printed under the barcode, for example (01)03614142000018(17)270630(10)LOT2024A.</source>
         <translation>Le code saisi n’a pas pu être lu. Saisissez-le tel qu’il est imprimé sous le code-barres, par exemple (01)03614142000018(17)270630(10)LOT2024A.</translation>
     </message>
@@ -1203,7 +1203,7 @@
         <translation>Le code contient deux valeurs différentes pour le même champ ({first} et {second}). Scannez-le de nouveau.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+33"/>
         <source>This code identifies a shipping carton or pallet (SSCC), not a product. Scan the barcode on a box of the medicine.</source>
         <translation>Ce code identifie un carton d’expédition ou une palette (SSCC), pas un produit. Scannez le code-barres d’une boîte du médicament.</translation>
     </message>
@@ -1243,38 +1243,38 @@
         <translation>Indiquez s’il s’agit d’un arrêt initial ou d’une prolongation.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>The number of days of sick leave must be {min} to {max}.</source>
         <translation>Le nombre de jours d’arrêt doit être compris entre {min} et {max}.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>An extension must give the number of the certificate it extends.</source>
         <translation>Une prolongation doit indiquer le numéro du certificat qu’elle prolonge.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>An initial certificate extends no other; choose &quot;extension&quot; or clear the number.</source>
         <translation>Un arrêt initial ne prolonge aucun autre certificat ; choisissez « prolongation » ou effacez le numéro.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+24"/>
         <source>No certificate {number} was issued to this patient. Check the number on the previous certificate.</source>
         <translation>Aucun certificat {number} n’a été délivré à ce patient. Vérifiez le numéro sur le certificat précédent.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>Certificate {number} was already extended by {later}. Extend {later} instead.</source>
         <translation>Le certificat {number} a déjà été prolongé par {later}. Prolongez plutôt {later}.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+54"/>
         <location filename="../../clinic_app/records/diagnoses.py" line="+37"/>
         <source>{code} is not an ICD-11 code. Search by word.</source>
         <translation>{code} n’est pas un code CIM-11. Recherchez par mot.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/consultations.py" line="+85"/>
+        <location filename="../../clinic_app/records/consultations.py" line="+97"/>
         <source>Unknown vital sign: {key}.</source>
         <translation>Constante inconnue : {key}.</translation>
     </message>
@@ -1289,7 +1289,7 @@
         <translation>{label} : {value} {unit} est impossible ; valeur attendue entre {low} et {high}.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>The diastolic pressure must be lower than the systolic pressure.</source>
         <translation>La pression diastolique doit être inférieure à la pression systolique.</translation>
     </message>
@@ -1304,7 +1304,7 @@
         <translation>Ce texte est trop long ({n} caractères au plus).</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+102"/>
         <source>Name the substance the patient is allergic to.</source>
         <translation>Indiquez la substance à laquelle le patient est allergique.</translation>
     </message>
@@ -1314,7 +1314,7 @@
         <translation>Ce fichier n’est pas une tabulation CIM-11 de l’OMS (colonnes code, title, class_kind…).</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+84"/>
         <source>The file holds no ICD-11 codes.</source>
         <translation>Le fichier ne contient aucun code CIM-11.</translation>
     </message>
@@ -1329,12 +1329,12 @@
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+60"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>The name is too long (at most {n} characters).</source>
         <translation>Le nom est trop long ({n} caractères au plus).</translation>
     </message>
@@ -1354,7 +1354,7 @@
         <translation>La date de naissance ne peut être ni dans le futur ni avant 1890.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>The national number has 4 to 32 letters, digits, &apos;-&apos; or &apos;/&apos;.</source>
         <translation>Le numéro national comporte de 4 à 32 lettres, chiffres, « - » ou « / ».</translation>
     </message>
@@ -1369,17 +1369,17 @@
         <translation>Ligne {n} : indiquez la dose et la fréquence des prises.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Line {n}: the duration must be 1 to {max} days.</source>
         <translation>Ligne {n} : la durée doit être comprise entre 1 et {max} jours.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Line {n}: the quantity must be 1 to {max}.</source>
         <translation>Ligne {n} : la quantité doit être comprise entre 1 et {max}.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Add at least one drug to the prescription.</source>
         <translation>Ajoutez au moins un médicament à l’ordonnance.</translation>
     </message>
@@ -1389,7 +1389,7 @@
         <translation>Une ordonnance comporte au plus {max} lignes.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+31"/>
         <source>Line {n}: this drug is not in the catalogue.</source>
         <translation>Ligne {n} : ce médicament n’est pas au catalogue.</translation>
     </message>
@@ -1404,17 +1404,17 @@
         <translation>Un identifiant comporte de 2 à 32 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+142"/>
         <source>Choose at least one role.</source>
         <translation>Choisissez au moins un rôle.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>The user name {username} is already taken.</source>
         <translation>L’identifiant {username} est déjà pris.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/errors.py" line="+18"/>
+        <location filename="../../clinic_app/sync/errors.py" line="+12"/>
         <source>Sync with the central server failed.</source>
         <translation>La synchronisation avec le serveur central a échoué.</translation>
     </message>
@@ -1424,7 +1424,7 @@
         <translation>Le serveur central est injoignable. Le travail continue hors ligne ; la synchronisation réessaiera d’elle-même.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>The central server gave an answer this program cannot use ({detail}). Nothing was lost; sync will retry. If this goes on, tell the clinic admin.</source>
         <translation>Le serveur central a donné une réponse inutilisable ({detail}). Rien n’est perdu ; la synchronisation réessaiera. Si cela continue, prévenez l’administrateur du centre.</translation>
     </message>
@@ -1469,12 +1469,12 @@
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/status.py" line="+72"/>
+        <location filename="../../clinic_app/sync/status.py" line="+83"/>
         <source>Sync stopped on an unexpected problem. Nothing was lost; tell the clinic admin.</source>
         <translation>La synchronisation s’est arrêtée sur un problème inattendu. Rien n’est perdu ; prévenez l’administrateur du centre.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/inventory/stock.py" line="+69"/>
+        <location filename="../../clinic_app/inventory/stock.py" line="+66"/>
         <source>This product (GTIN {gtin}) is not in the catalogue. Check the code or ask central to add it.</source>
         <translation>Ce produit (GTIN {gtin}) n’est pas au catalogue. Vérifiez le code ou demandez au central de l’ajouter.</translation>
     </message>
@@ -1514,12 +1514,17 @@
         <translation>{quantity} dépasse ce qu’une ligne de livraison peut contenir ({max} au plus). Vérifiez la quantité.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
+        <source>The expiry date is not a date; type it as on the box.</source>
+        <translation>La date de péremption n’est pas une date ; saisissez-la comme sur la boîte.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>A GTIN is 8, 12, 13 or 14 digits; {gtin} is not one.</source>
         <translation>Un GTIN comporte 8, 12, 13 ou 14 chiffres ; {gtin} n’en est pas un.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Type the lot number printed on the box: every pack received needs one.</source>
         <translation>Saisissez le numéro de lot imprimé sur la boîte : chaque boîte réceptionnée en a besoin.</translation>
     </message>
@@ -1529,35 +1534,40 @@
         <translation>Un numéro de lot comporte au plus {max} lettres et chiffres ; vérifiez-le.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+64"/>
         <source>Lot {lot} does not hold that much stock.</source>
         <translation>Le lot {lot} ne contient pas autant de stock.</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+224"/>
         <source>The only {drug} left (lot {lot}, {balance} {unit}) expired on {expiry}: it must not be dispensed. Write the lot off and order more. Nothing was dispensed.</source>
         <translation>Le seul {drug} restant (lot {lot}, {balance} {unit}) est périmé depuis le {expiry} : il ne doit pas être dispensé. Sortez ce lot du stock et commandez-en. Rien n’a été dispensé.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Not enough {drug} in stock: the prescription needs {needed} {unit}, only {available} can be dispensed; {expired} more are in expired lots, which must be written off. Nothing was dispensed.</source>
         <translation>Stock insuffisant de {drug} : l’ordonnance demande {needed} {unit}, seuls {available} peuvent être dispensés ; {expired} autres sont dans des lots périmés, à sortir du stock. Rien n’a été dispensé.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+45"/>
         <source>Lot {lot} of {drug} has not expired (expiry {expiry}); only expired lots are written off here.</source>
         <translation>Le lot {lot} de {drug} n’est pas périmé (péremption {expiry}) ; seuls les lots périmés sont sortis du stock ici.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Lot {lot} of {drug} holds no stock to write off.</source>
         <translation>Le lot {lot} de {drug} ne contient aucun stock à sortir.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/demo.py" line="+439"/>
+        <source>The number of demo patients must be zero or more.</source>
+        <translation>Le nombre de patients de démonstration doit être zéro ou plus.</translation>
     </message>
 </context>
 <context>
     <name>roles</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-49"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-58"/>
         <source>Nurse</source>
         <translation>Infirmier(ère)</translation>
     </message>
@@ -1580,92 +1590,92 @@
 <context>
     <name>scanning</name>
     <message>
-        <location filename="../../clinic_app/inventory/scanning.py" line="-265"/>
+        <location filename="../../clinic_app/inventory/scanning.py" line="-319"/>
         <source>The scanner typed with the wrong keyboard layout (AZERTY); the code was repaired. Check it against the box, and ask for the scanner&apos;s keyboard layout to be set to French.</source>
         <translation>La douchette a tapé avec la mauvaise disposition de clavier (AZERTY) ; le code a été corrigé. Vérifiez-le sur la boîte, et faites régler la douchette sur le clavier français.</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+130"/>
         <source>This barcode holds only the product number: type the lot and expiry date from the box.</source>
         <translation>Ce code-barres ne contient que le numéro du produit : saisissez le lot et la date de péremption lus sur la boîte.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>This is a shop&apos;s or a region&apos;s own number (restricted circulation), not a manufacturer&apos;s product number. Look for another barcode on the box.</source>
         <translation>C’est un numéro propre à un magasin ou à une région (circulation restreinte), pas un numéro de produit du fabricant. Cherchez un autre code-barres sur la boîte.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>This is the number of a book or periodical (ISBN, ISSN), not of a medicine. Look for another barcode on the box.</source>
         <translation>C’est le numéro d’un livre ou d’une revue (ISBN, ISSN), pas d’un médicament. Cherchez un autre code-barres sur la boîte.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>This is a coupon or receipt number, not a product number.</source>
         <translation>C’est un numéro de bon ou de ticket, pas un numéro de produit.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>This code is for an outer carton (packaging level {level}), not for one pack: count the packs inside when you receive it.</source>
         <translation>Ce code désigne un carton (niveau de conditionnement {level}), pas une boîte : comptez les boîtes qu’il contient à la réception.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>This code is for goods sold by weight or measure; check the product.</source>
         <translation>Ce code désigne une marchandise vendue au poids ou à la mesure ; vérifiez le produit.</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+153"/>
         <source>The code has no lot number: type it from the box.</source>
         <translation>Le code ne contient pas de numéro de lot : saisissez-le depuis la boîte.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>The lot {lot} may run into a serial number because a separator was lost. Check the lot printed on the box.</source>
         <translation>Le lot {lot} déborde peut-être sur un numéro de série, car un séparateur a été perdu. Vérifiez le lot imprimé sur la boîte.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>The code has a best-before date ({date}) but no expiry date: type the expiry date from the box.</source>
         <translation>Le code contient une date de durabilité minimale ({date}) mais pas de date de péremption : saisissez la date de péremption lue sur la boîte.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>The code has no expiry date: type it from the box.</source>
         <translation>Le code ne contient pas de date de péremption : saisissez-la depuis la boîte.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>This is a shipping label (it has a carton number): count the packs inside when you receive it.</source>
         <translation>C’est une étiquette d’expédition (elle porte un numéro de carton) : comptez les boîtes qu’il contient à la réception.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>The code carries data this program does not use (fields {fields}). Check that you scanned the right barcode.</source>
         <translation>Le code contient des données que ce programme n’utilise pas (champs {fields}). Vérifiez que vous avez scanné le bon code-barres.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+44"/>
         <source>A separator was missing in the code; it was read as {field} {value} and expiry {expiry}. Check both against the box.</source>
         <translation>Un séparateur manquait dans le code ; il a été lu comme {field} {value} et péremption {expiry}. Vérifiez les deux sur la boîte.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+28"/>
         <source>This lot expired on {expiry}: it must not be received or dispensed.</source>
         <translation>Ce lot est périmé depuis le {expiry} : il ne doit être ni réceptionné ni dispensé.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>This lot expires today ({expiry}).</source>
         <translation>Ce lot se périme aujourd’hui ({expiry}).</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>This lot expires in {days} days ({expiry}).</source>
         <translation>Ce lot se périme dans {days} jours ({expiry}).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>The expiry date {expiry} is more than {years} years away, which is unusual. Check it against the box.</source>
         <translation>La date de péremption {expiry} est à plus de {years} ans, ce qui est inhabituel. Vérifiez-la sur la boîte.</translation>
     </message>
@@ -1673,32 +1683,32 @@
 <context>
     <name>sync</name>
     <message>
-        <location filename="../../clinic_app/ui/sync_status.py" line="-37"/>
+        <location filename="../../clinic_app/sync/status.py" line="-28"/>
         <source>Not enrolled with central</source>
         <translation>Non inscrit auprès du serveur central</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Syncing {done} of {total}</source>
         <translation>Synchronisation {done} / {total}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>Offline — {pending} change(s) waiting</source>
         <translation>Hors ligne — {pending} modification(s) en attente</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Up to date at {time}</source>
         <translation>À jour à {time}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>{pending} change(s) waiting to be sent</source>
         <translation>{pending} modification(s) en attente d’envoi</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Sync error: {reason}</source>
         <translation>Erreur de synchronisation : {reason}</translation>
     </message>
@@ -1706,17 +1716,17 @@
 <context>
     <name>vitals</name>
     <message>
-        <location filename="../../clinic_app/records/consultations.py" line="-161"/>
+        <location filename="../../clinic_app/records/consultations.py" line="-205"/>
         <source>Systolic blood pressure</source>
         <translation>Tension artérielle systolique</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Diastolic blood pressure</source>
         <translation>Tension artérielle diastolique</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Heart rate</source>
         <translation>Fréquence cardiaque</translation>
     </message>
@@ -1726,12 +1736,12 @@
         <translation>Fréquence respiratoire</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Body temperature</source>
         <translation>Température corporelle</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Oxygen saturation (SpO2)</source>
         <translation>Saturation en oxygène (SpO2)</translation>
     </message>
@@ -1741,7 +1751,7 @@
         <translation>Poids</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Body height</source>
         <translation>Taille</translation>
     </message>
