@@ -28,11 +28,16 @@ from pathlib import Path
 from clinic_app.clock import local_date, utc_now
 from clinic_app.errors import InvalidInput
 from clinic_app.i18n import QT_TRANSLATE_NOOP
-from clinic_app.inventory.catalogue import read_catalogue_file, upsert_catalogue_items
+from clinic_app.inventory.catalogue import (
+    find_by_gtin,
+    read_catalogue_file,
+    upsert_catalogue_items,
+)
 from clinic_app.inventory.stock import ReceiptLine, receive_stock
 from clinic_app.records.consultations import ConsultationForm, record_consultation
 from clinic_app.records.diagnoses import add_diagnosis
 from clinic_app.records.patients import Patient, PatientForm, register_patient
+from clinic_app.records.prescriptions import PrescriptionLine, write_prescription
 from clinic_app.resources import resource_path
 from clinic_app.security.accounts import create_clinic, create_user, login
 from clinic_app.security.permissions import Role
@@ -479,6 +484,8 @@ def create_demo_clinic(
             by_role[Role.NURSE], by_role[Role.DOCTOR], registered[: len(_SHOWCASE)], rng
         )
         lots = _receive_demo_stock(by_role[Role.STOREKEEPER], catalogue, rng)
+        if registered:
+            _write_waiting_prescription(by_role[Role.DOCTOR], registered[0].id)
         log.info(
             "demo clinic: %d patients, %d consultations, %d stock lots",
             len(registered),
@@ -494,6 +501,21 @@ def create_demo_clinic(
     for session in sessions:
         session.close()
     return list(DEMO_ACCOUNTS)
+
+
+def _write_waiting_prescription(doctor: Session, patient_id: str) -> None:
+    """One prescription in the dispensary's queue, so the Stock page has work to show."""
+    wanted = {
+        "06141410000410": ("4 comprimés", "2 fois par jour", 3, 24),
+        "03614142000018": ("1 comprimé", "3 fois par jour", 3, 9),
+    }
+    lines = []
+    for gtin, (dose, frequency, days, quantity) in wanted.items():
+        item = find_by_gtin(doctor, gtin)
+        if item is not None:
+            lines.append(PrescriptionLine(item.id, dose, frequency, days, quantity))
+    if lines:
+        write_prescription(doctor, patient_id=patient_id, encounter_id=None, lines=lines)
 
 
 def _remove_clinic_files(data_dir: Path) -> None:

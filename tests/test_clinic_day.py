@@ -230,6 +230,14 @@ def test_a_clinic_day_from_first_start_to_central(tmp_path: Path, central: Centr
     nurse.close()
     store.close()
 
+    # Nothing the clinic wrote holds a patient's name or number in plain text.
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in ("N'Guessan", "Kouassi-Yao", "CI0123456789", "Sulfamides"):
+                for encoded in (secret.encode("utf-8"), secret.encode("utf-16-le")):
+                    assert encoded not in data, f"{secret} readable in {path.name}"
+
 
 def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
