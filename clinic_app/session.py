@@ -57,10 +57,18 @@ class Session:
         object_id: str = "",
         patient_id: str | None = None,
         outcome: str = "ok",
+        detail: str = "",
     ) -> None:
-        """Record who did what to which object — identifiers only, never clinical content."""
-        tx.insert(
-            "audit_events",
+        """Record who did what to which object — identifiers only, never clinical content.
+
+        Appended to the hash chain inside the caller's transaction
+        (see clinic_app.security.audit).
+        """
+        from clinic_app.security.audit import append_audit
+
+        append_audit(
+            tx,
+            self.site_id,
             {
                 "id": new_id(),
                 "occurred_at": to_iso(utc_now()),
@@ -71,6 +79,7 @@ class Session:
                 "object_id": object_id,
                 "patient_id": patient_id,
                 "outcome": outcome,
+                "detail": detail,
                 "workstation": self.workstation,
             },
         )

@@ -566,7 +566,7 @@ def write_off_expired(
     Uses the storekeeper's right to receive stock: the permission table has no
     separate write-off action yet.
     """
-    session.require(Action.RECEIVE_STOCK)
+    session.require(Action.WRITE_OFF_STOCK)
     lot = _normal_lot(lot)
     now = clock()
     today = local_date(now, session.zone)

@@ -37,6 +37,14 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     ENROL_CLINIC = "enrol_clinic"
     SYNC = "sync"
+    WRITE_OFF_STOCK = "write_off_stock"
+    RECORD_CONSENT = "record_consent"
+    EMERGENCY_ACCESS = "emergency_access"
+    REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
+    VIEW_AUDIT = "view_audit"
+    EXPORT_DEIDENTIFIED = "export_deidentified"
+    BACKUP = "backup"
+    RESTORE = "restore"
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -47,6 +55,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.REGISTER_PATIENT,
             Action.RECORD_CONSULTATION,
             Action.RECORD_ALLERGY,
+            Action.RECORD_CONSENT,
+            Action.EMERGENCY_ACCESS,
             Action.SYNC,
         }
     ),
@@ -63,6 +73,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.PRINT_DOCUMENT,
             Action.VIEW_PRESCRIPTIONS,
             Action.VIEW_STOCK,
+            Action.RECORD_CONSENT,
+            Action.EMERGENCY_ACCESS,
             Action.SYNC,
         }
     ),
@@ -71,7 +83,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_STOCK,
             Action.RECEIVE_STOCK,
             Action.DISPENSE,
+            Action.WRITE_OFF_STOCK,
             Action.VIEW_PRESCRIPTIONS,
+            Action.EMERGENCY_ACCESS,
             Action.SYNC,
         }
     ),
@@ -81,6 +95,12 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_SETTINGS,
             Action.ENROL_CLINIC,
             Action.VIEW_STOCK,
+            Action.VIEW_AUDIT,
+            Action.REVIEW_EMERGENCY_ACCESS,
+            Action.EXPORT_DEIDENTIFIED,
+            Action.BACKUP,
+            Action.RESTORE,
+            Action.EMERGENCY_ACCESS,
             Action.SYNC,
         }
     ),

@@ -11,9 +11,67 @@ every syncable row names the site (clinic) that created it and its author.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 APPLICATION_ID = 0x434C4E43  # "CLNC": marks a file as a clinic database
 
-MIGRATIONS: list[str] = [
+
+def _step_2_audit_chain_consent_emergency(conn: Any) -> None:
+    """1 -> 2: a hash-chained, append-only audit trail; consent; emergency access."""
+    from clinic_app.security.audit import rechain_existing
+
+    for statement in (
+        "ALTER TABLE audit_events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE audit_events ADD COLUMN site_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_events ADD COLUMN detail TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_events ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+    ):
+        conn.execute(statement)
+    row = conn.execute("SELECT value FROM settings WHERE key = 'clinic_id'").fetchone()
+    rechain_existing(conn, row[0] if row else "")
+    for statement in _STEP_2_SQL:
+        conn.execute(statement)
+
+
+_STEP_2_SQL = (
+    "CREATE UNIQUE INDEX audit_events_seq ON audit_events (seq)",
+    "CREATE INDEX audit_events_patient ON audit_events (patient_id, occurred_at)",
+    "CREATE INDEX audit_events_user ON audit_events (user_id, occurred_at)",
+    """CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    # Consent: one row per decision; the latest decision for a patient is in force.
+    """CREATE TABLE patient_consents (
+        id                   TEXT PRIMARY KEY,
+        site_id              TEXT NOT NULL,
+        patient_id           TEXT NOT NULL REFERENCES patients (id),
+        share_with_central   INTEGER NOT NULL,
+        share_with_clinics   INTEGER NOT NULL,
+        author_id            TEXT NOT NULL,
+        recorded_at          TEXT NOT NULL
+    )""",
+    "CREATE INDEX patient_consents_patient ON patient_consents (patient_id, recorded_at)",
+    # Emergency ("break the glass") openings of a chart, for the admin's review.
+    """CREATE TABLE emergency_accesses (
+        id           TEXT PRIMARY KEY,
+        site_id      TEXT NOT NULL,
+        user_id      TEXT NOT NULL,
+        patient_id   TEXT NOT NULL REFERENCES patients (id),
+        reason       TEXT NOT NULL,
+        occurred_at  TEXT NOT NULL,
+        reviewed_by  TEXT,
+        reviewed_at  TEXT,
+        review_note  TEXT
+    )""",
+    "CREATE INDEX emergency_accesses_review ON emergency_accesses (reviewed_at)",
+)
+
+Migration = str | Callable[[Any], None]
+
+MIGRATIONS: list[Migration] = [
     # 0 -> 1: the walking skeleton
     """
     CREATE TABLE settings (
@@ -229,6 +287,8 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 1 -> 2: security (issue 3)
+    _step_2_audit_chain_consent_emergency,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -189,8 +189,12 @@ def open_store(path: Path, key: bytes, *, create: bool = False) -> Store:
     for step in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(MIGRATIONS[step]):
-                conn.execute(statement)
+            migration = MIGRATIONS[step]
+            if isinstance(migration, str):
+                for statement in _statements(migration):
+                    conn.execute(statement)
+            else:
+                migration(conn)
             conn.execute(f"PRAGMA user_version = {step + 1}")
         except BaseException:
             conn.execute("ROLLBACK")
