@@ -18,18 +18,31 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central import services
-from central.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION
+from central.protocol import (
+    API_PREFIX,
+    MAX_ID_LENGTH,
+    MAX_INT,
+    MAX_PULL_LIMIT,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+)
 from central.services import CentralError
 
 MAX_COMPRESSED_BODY = 8 * 1024 * 1024
 MAX_BODY = 32 * 1024 * 1024  # after decompression: a gzip bomb stops here
+_BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
-def error_body(code: str, message: str) -> dict[str, str]:
-    return {"error": code, "message": message}
+def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
+    return {**details, "error": code, "message": message}
+
+
+class BodyTooLarge(ValueError):
+    pass
 
 
 class ProtocolMiddleware:
@@ -66,9 +79,20 @@ class ProtocolMiddleware:
             await response(scope, receive, send_stamped)
             return
 
-        if headers.get("content-encoding", b"").strip().lower() == b"gzip":
+        # Every body is read here, within a limit, before any route sees it: uvicorn sets none.
+        if scope["method"] not in _BODILESS:
+            gzipped = headers.get("content-encoding", b"").strip().lower() == b"gzip"
             try:
-                body = await _read_gzip_body(receive)
+                body = await _read_body(
+                    receive, headers, MAX_COMPRESSED_BODY if gzipped else MAX_BODY
+                )
+                if gzipped:
+                    body = _gunzip(body)
+            except BodyTooLarge as exc:
+                await JSONResponse(error_body("request_too_large", str(exc)), status_code=413)(
+                    scope, receive, send_stamped
+                )
+                return
             except ValueError as exc:
                 await JSONResponse(error_body("invalid_request", str(exc)), status_code=400)(
                     scope, receive, send_stamped
@@ -85,24 +109,30 @@ class ProtocolMiddleware:
         await self.app(scope, receive, send_stamped)
 
 
-async def _read_gzip_body(receive: Receive) -> bytes:
-    compressed = bytearray()
+async def _read_body(receive: Receive, headers: dict[str, bytes], limit: int) -> bytes:
+    declared = headers.get("content-length", b"").strip()
+    if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
+        raise BodyTooLarge(f"request body larger than {limit // (1024 * 1024)} MiB")
+    body = bytearray()
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ValueError("the client went away")
-        compressed += message.get("body", b"")
-        if len(compressed) > MAX_COMPRESSED_BODY:
-            raise ValueError("request body too large")
+        body += message.get("body", b"")
+        if len(body) > limit:
+            raise BodyTooLarge(f"request body larger than {limit // (1024 * 1024)} MiB")
         if not message.get("more_body", False):
-            break
+            return bytes(body)
+
+
+def _gunzip(compressed: bytes) -> bytes:
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
-        body = inflater.decompress(bytes(compressed), MAX_BODY)
+        body = inflater.decompress(compressed, MAX_BODY)
     except zlib.error as exc:
         raise ValueError("the request body is not valid gzip") from exc
     if inflater.unconsumed_tail:
-        raise ValueError("request body too large once decompressed")
+        raise BodyTooLarge("request body too large once decompressed")
     if not inflater.eof:
         raise ValueError("the request body is truncated gzip")
     return body
@@ -124,24 +154,28 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 # --- request and answer shapes ---------------------------------------------------------
 
 
-class EnrolRequest(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=256)
-    clinic_id: str = Field(max_length=64)
-    clinic_name: str = Field(max_length=200)
-    site_code: str = Field(max_length=32)
-    public_key: str = Field(max_length=128)
+# Gross bounds only (types, sizes): ``central.services`` checks the content and says
+# precisely what is wrong. Strict: "5" is not a number, 5.0 is not a sequence.
 
 
-class ChangeIn(BaseModel):
-    seq: int = Field(ge=0)
+class EnrolRequest(BaseModel, strict=True):
+    username: str = Field(max_length=256)
+    password: str = Field(max_length=1024)
+    clinic_id: str = Field(max_length=256)
+    clinic_name: str = Field(max_length=1000)
+    site_code: str = Field(max_length=100)
+    public_key: str = Field(max_length=256)
+
+
+class ChangeIn(BaseModel, strict=True):
+    seq: int = Field(ge=0, le=MAX_INT)
     kind: str = Field(max_length=40)
-    id: str = Field(max_length=64)
+    id: str = Field(max_length=MAX_ID_LENGTH)
     payload: dict[str, Any]
 
 
-class PushRequest(BaseModel):
-    batch_id: str = Field(max_length=64)
+class PushRequest(BaseModel, strict=True):
+    batch_id: str = Field(max_length=MAX_ID_LENGTH)
     changes: list[ChangeIn]
 
 
@@ -195,8 +229,8 @@ def push(body: PushRequest, site_id: SiteDep, engine: EngineDep) -> dict[str, in
 def pull(
     site_id: SiteDep,
     engine: EngineDep,
-    after: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=services.MAX_PULL_LIMIT)] = 500,
+    after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> dict[str, Any]:
     page = services.pull_changes(engine, site_id, after, limit)
     return {
@@ -222,14 +256,38 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(CentralError)
     async def refused(_request: Request, exc: CentralError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+        return JSONResponse(
+            error_body(exc.code, exc.message, **exc.details), status_code=exc.status
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_refusal(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # 404, 405: the same JSON as every refusal. FastAPI answers 400 for a body its JSON
+        # parser gives up on (a number of thousands of digits): that is bad input, so 422.
+        if exc.status_code == 400:
+            return JSONResponse(
+                error_body("invalid_request", "the request body is not JSON central can read"),
+                status_code=422,
+            )
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return JSONResponse(
+            error_body(codes.get(exc.status_code, "http_error"), str(exc.detail)[:200]),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        # Field locations only: the values may hold patient data.
-        where = sorted({".".join(str(part) for part in error["loc"]) for error in exc.errors()})
+        # Where and what, never the value: it may hold patient data.
+        problems = sorted(
+            {
+                ".".join(str(part) for part in error["loc"])[:80] + ": " + str(error["msg"])[:120]
+                for error in exc.errors()
+            }
+        )
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         return JSONResponse(
-            error_body("invalid_request", "malformed request: " + ", ".join(where[:5])),
+            error_body("invalid_request", "malformed request: " + "; ".join(problems[:5]) + more),
             status_code=422,
         )
 

@@ -2,32 +2,80 @@
 
     clinic-central serve --host 127.0.0.1 --port 8765 [--data-dir DIR] [--database-url URL]
                          [--seed-catalogue FILE]
-    clinic-central create-operator --username U --password P
+    clinic-central create-operator --username U     (password: $CENTRAL_OPERATOR_PASSWORD,
+                                                     else asked at the prompt)
     clinic-central seed-catalogue FILE
     clinic-central revoke-clinic --clinic-id ID
 
 The database is ``--database-url``, else ``$CENTRAL_DATABASE_URL``, else an
 SQLite file ``central.db`` in ``--data-dir`` (default ``./central-data``).
+
+Every file the command makes is private to its owner (umask 077). A refusal or
+a bad argument prints one line ``clinic-central: …`` and exits with status 2;
+no traceback reaches the operator.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from central.db import create_tables, make_engine
-from central.services import CentralError, create_operator, revoke_site, seed_catalogue
+from central.services import (
+    CentralError,
+    check_operator_name,
+    check_operator_password,
+    create_operator,
+    revoke_site,
+    seed_catalogue,
+)
 
 log = logging.getLogger("central")
 
+PROG = "clinic-central"
 DATABASE_URL_ENV = "CENTRAL_DATABASE_URL"
+OPERATOR_PASSWORD_ENV = "CENTRAL_OPERATOR_PASSWORD"
 DEFAULT_DATA_DIR = Path("central-data")
+PRIVATE_UMASK = 0o077
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+class UsageError(Exception):
+    """A bad argument or an impossible situation, worded for the operator (one line)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line ``clinic-central: …`` and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix(PROG).strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"{PROG}: {where}{message} (see {self.prog} --help)\n")
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a port number (1 to 65535)")
+    return int(text)
+
+
+def shown_url(url: str | URL) -> str:
+    """A database URL fit for a message: no password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
 
 
 def database_url(explicit: str | None, data_dir: Path) -> str:
@@ -36,18 +84,47 @@ def database_url(explicit: str | None, data_dir: Path) -> str:
     from_env = os.environ.get(DATABASE_URL_ENV)
     if from_env:
         return from_env
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise UsageError(f"the data folder {data_dir} is a file, not a folder")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the data folder {data_dir}: {exc.strerror or exc}"
+        ) from exc
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise UsageError(f"the data folder {data_dir} is not writable by this user")
     return f"sqlite:///{(data_dir / 'central.db').resolve()}"
 
 
 def open_database(args: argparse.Namespace) -> Engine:
-    engine = make_engine(database_url(args.database_url, Path(args.data_dir)))
-    create_tables(engine)
+    """The engine with every table made; each way it can fail is one worded UsageError."""
+    url = database_url(args.database_url, Path(args.data_dir))
+    try:
+        engine = make_engine(url)
+    except NoSuchModuleError as exc:
+        raise UsageError(
+            f"unknown database kind in {shown_url(url)}: use sqlite:///FILE "
+            "or postgresql+psycopg://USER@HOST/DB"
+        ) from exc
+    except (ArgumentError, ValueError) as exc:
+        raise UsageError(
+            "the database URL is not valid: use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+        ) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot create the database file: {exc.strerror or exc}") from exc
+    try:
+        create_tables(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        first = reason[0][:200] if reason else type(exc).__name__
+        raise UsageError(f"cannot open the database {shown_url(url)}: {first}") from exc
     return engine
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--database-url",
         default=None,
@@ -57,22 +134,35 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", default=str(DEFAULT_DATA_DIR), help="folder of the embedded SQLite database"
     )
 
-    parser = argparse.ArgumentParser(prog="clinic-central", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog=PROG, description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     serve = commands.add_parser("serve", parents=[common], help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--port", type=_port, default=8765, help="1 to 65535 (default 8765)")
     serve.add_argument(
         "--seed-catalogue", type=Path, default=None, help="load this catalogue TSV before serving"
     )
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--log-level", default="info", choices=LOG_LEVELS)
 
     operator = commands.add_parser(
-        "create-operator", parents=[common], help="add a central operator (enrols clinics)"
+        "create-operator",
+        parents=[common],
+        help="add a central operator (enrols clinics)",
+        description=(
+            f"The password comes from ${OPERATOR_PASSWORD_ENV}, else from the prompt "
+            f"(typed twice). It needs at least 10 characters."
+        ),
     )
     operator.add_argument("--username", required=True)
-    operator.add_argument("--password", required=True)
+    operator.add_argument(
+        "--password",
+        default=None,
+        help=(
+            f"discouraged: other users of this machine can read it in the process list; "
+            f"use ${OPERATOR_PASSWORD_ENV} or the prompt"
+        ),
+    )
 
     seed = commands.add_parser(
         "seed-catalogue", parents=[common], help="load the drug catalogue TSV as master data"
@@ -87,14 +177,73 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _seed(engine: Engine, path: Path) -> None:
-    changed = seed_catalogue(engine, path)
+    try:
+        changed = seed_catalogue(engine, path)
+    except FileNotFoundError as exc:
+        raise UsageError(f"the catalogue file {path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise UsageError(f"the catalogue {path} is a folder, not a file") from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read the catalogue {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise UsageError(f"catalogue refused: {exc}") from exc
     print(f"catalogue: {changed} item(s) new or changed")
 
 
+def operator_password(given: str | None) -> str:
+    """The new operator's password: --password, else the environment, else the prompt."""
+    if given is not None:
+        return given
+    from_env = os.environ.get(OPERATOR_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"no password: set ${OPERATOR_PASSWORD_ENV} or run this command at a terminal"
+        )
+    first = getpass.getpass("New operator password (at least 10 characters): ")
+    check_operator_password(first)  # say so now, not after typing it twice
+    if getpass.getpass("The same password again: ") != first:
+        raise UsageError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _check_serve_address(host: str, port: int) -> None:
+    """Fail before uvicorn does, in one line: an unknown host, a port in use or forbidden."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"cannot listen on host {host!r}: unknown address") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                "(another program on that port, or a port below 1024 without privileges?)"
+            ) from exc
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before anything is created: the database, its WAL and the data folder stay private.
+    os.umask(PRIVATE_UMASK)
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    engine: Engine | None = None
     try:
+        if args.command == "serve":
+            _check_serve_address(args.host, args.port)
+        if args.command == "create-operator":
+            # Checked before the database is opened, and before the password is asked for.
+            username = check_operator_name(args.username)
+            password = check_operator_password(operator_password(args.password))
         engine = open_database(args)
         if args.command == "serve":
             import uvicorn
@@ -107,18 +256,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 create_app(engine), host=args.host, port=args.port, log_level=args.log_level
             )
         elif args.command == "create-operator":
-            create_operator(engine, args.username, args.password)
-            print(f"operator {args.username.strip().lower()} ready")
+            create_operator(engine, username, password)
+            print(f"operator {username} ready")
         elif args.command == "seed-catalogue":
             _seed(engine, args.file)
         elif args.command == "revoke-clinic":
             print(f"{revoke_site(engine, args.clinic_id)} token(s) revoked")
+    except UsageError as exc:
+        return _fail(str(exc))
     except CentralError as exc:
-        print(f"refused: {exc.message}", file=sys.stderr)
-        return 2
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc.message)
+    except SQLAlchemyError as exc:
+        log.debug("database error", exc_info=True)
+        return _fail(f"database error ({type(exc).__name__}); nothing was changed")
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}")
+    except (KeyboardInterrupt, EOFError):
+        return _fail("interrupted; nothing was changed", 130)
+    finally:
+        if engine is not None:
+            engine.dispose()
     return 0
 
 

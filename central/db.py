@@ -9,6 +9,8 @@ write lock.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    make_url,
 )
 from sqlalchemy.engine import Connection
 
@@ -40,6 +43,9 @@ sites = Table(
     Column("public_key", String(128), nullable=False),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
 )
+# One clinic per site code: it is printed in every document number. New databases get the
+# index; ``services.enrol_site`` checks it (under the writers' lock) on older ones too.
+Index("sites_site_code", sites.c.site_code, unique=True)
 
 devices = Table(
     "devices",
@@ -92,21 +98,49 @@ counters = Table(
 CHANGE_COUNTER = "change_seq"
 
 
+PG_CONNECT_TIMEOUT = 10  # seconds; a server that drops packets must not hang the start
+
+
 def make_engine(database_url: str) -> Engine:
     """An engine for ``database_url``; SQLite gets WAL, a busy timeout and immediate writes.
 
     ``hide_parameters``: a database error must never print a record's values
-    (patient data) into the server log.
+    (patient data) into the server log. An SQLite file is created owner-only
+    (folder 0700, file 0600) before SQLite opens it, whatever the umask; its
+    WAL and shared-memory files inherit the file's mode.
+
+    Raises ``sqlalchemy.exc.ArgumentError`` for a URL that cannot be parsed and
+    ``NoSuchModuleError`` for an unknown database kind (the CLI words both).
     """
-    if database_url.startswith("sqlite"):
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        create_private_sqlite_file(url.database)
         engine = create_engine(
-            database_url,
+            url,
             connect_args={"timeout": 15, "check_same_thread": False},
             hide_parameters=True,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, hide_parameters=True)
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+
+
+def create_private_sqlite_file(database: str | None) -> None:
+    """Make a missing SQLite database file (and its folder) readable by its owner only."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process made it first, with the same mode
+    os.close(fd)
 
 
 def _configure_sqlite(engine: Engine) -> None:

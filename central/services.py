@@ -24,8 +24,12 @@ import binascii
 import csv
 import functools
 import hashlib
+import io
 import json
+import math
+import re
 import secrets
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,16 +39,39 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.engine import Connection
 
 from central.db import CHANGE_COUNTER, counters, devices, operators, push_batches, records, sites
-from central.protocol import CLINIC_KINDS, MASTER_KINDS
+from central.protocol import (
+    CLINIC_KINDS,
+    KIND_FIELDS,
+    MASTER_KINDS,
+    MAX_BATCH_CHANGES,
+    MAX_CLINIC_NAME,
+    MAX_ID_LENGTH,
+    MAX_INT,
+    MAX_OPERATOR_PASSWORD,
+    MAX_PAYLOAD_BYTES,
+    MAX_PULL_LIMIT,
+    MAX_TEXT_VALUE,
+    MIN_INT,
+    MIN_OPERATOR_PASSWORD,
+    MUTABLE_KINDS,
+    OPERATOR_NAME_PATTERN,
+    SITE_CODE_PATTERN,
+    FieldType,
+    Presence,
+)
 from clinic_app.ids import stable_id  # the one definition of master-data ids
 
-MAX_BATCH_CHANGES = 1000
-MAX_PULL_LIMIT = 1000
 CATALOGUE_HEADER = ("gtin", "name", "form", "strength", "atc", "unit", "reorder_level")
+CATALOGUE_LIMITS = {"name": 200, "form": 100, "strength": 100, "unit": 50}
+MAX_REORDER_LEVEL = 10_000_000
+MAX_CATALOGUE_BYTES = 16 * 1024 * 1024
+MAX_CATALOGUE_ROWS = 100_000
+# WHO ATC code at any level: A, A10, A10B, A10BA, A10BA02.
+ATC_PATTERN = re.compile(r"[A-Z](?:[0-9]{2}(?:[A-Z](?:[A-Z](?:[0-9]{2})?)?)?)?")
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended cost
 
@@ -56,13 +83,56 @@ def _dummy_hash() -> str:
 
 
 class CentralError(Exception):
-    """A request central refuses; ``code`` is stable, ``message`` is for the log and the admin."""
+    """A request central refuses; ``code`` is stable, ``message`` is for the log and the admin.
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    ``details`` are extra JSON fields of the answer a client can act on (never patient data).
+    """
+
+    def __init__(
+        self, status: int, code: str, message: str, details: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.details = dict(details or {})
+
+
+def invalid(message: str) -> CentralError:
+    return CentralError(422, "invalid_request", message)
+
+
+# Lone surrogates cannot be stored (not UTF-8); control characters have no place in names.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean_line(value: object, name: str, limit: int) -> str:
+    """A one-line text field, stripped: 1..limit characters, no control characters."""
+    if not isinstance(value, str):
+        raise invalid(f"{name} must be text")
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise invalid(f"{name} needs 1 to {limit} characters")
+    if _CONTROL.search(value) or _SURROGATE.search(value):
+        raise invalid(f"{name} holds characters that are not allowed")
+    return value
+
+
+def is_uuid_text(value: object) -> bool:
+    """A UUID in its canonical spelling (lower case, hyphens), as the clinics make them."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _check_int(value: object, name: str, low: int = 0, high: int = MAX_INT) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise invalid(f"{name} must be a whole number from {low} to {high}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -122,6 +192,31 @@ def _store_change_counter(conn: Connection, value: int) -> None:
 # --- operators and enrolment ---------------------------------------------------------
 
 
+def check_operator_name(username: object) -> str:
+    """An operator's user name, lower-cased: a letter or digit, then letters, digits, . _ @ -."""
+    if not isinstance(username, str):
+        raise invalid("the operator name must be text")
+    username = username.strip().lower()
+    if not OPERATOR_NAME_PATTERN.fullmatch(username):
+        raise invalid(
+            "the operator name needs 1 to 64 letters, digits or . _ @ -, "
+            "starting with a letter or digit"
+        )
+    return username
+
+
+def check_operator_password(password: object) -> str:
+    if not isinstance(password, str):
+        raise invalid("the password must be text")
+    if not MIN_OPERATOR_PASSWORD <= len(password) <= MAX_OPERATOR_PASSWORD:
+        raise invalid(
+            f"the password needs {MIN_OPERATOR_PASSWORD} to {MAX_OPERATOR_PASSWORD} characters"
+        )
+    if _CONTROL.search(password) or _SURROGATE.search(password):
+        raise invalid("the password holds characters that are not allowed (control characters)")
+    return password
+
+
 def create_operator(
     engine: Engine, username: str, password: str, *, hasher: PasswordHasher | None = None
 ) -> None:
@@ -130,12 +225,8 @@ def create_operator(
     ``hasher`` sets the Argon2id cost (tests use a cheap one); the cost is
     stored inside the hash, so checking the password later costs the same.
     """
-    username = username.strip().lower()
-    if not username or len(username) > 64:
-        raise CentralError(422, "invalid_request", "the operator name needs 1 to 64 characters")
-    if len(password) < 8:
-        raise CentralError(422, "invalid_request", "the password needs at least 8 characters")
-    password_hash = (hasher or _hasher).hash(password)
+    username = check_operator_name(username)
+    password_hash = (hasher or _hasher).hash(check_operator_password(password))
     with write_transaction(engine) as conn:
         found = conn.execute(
             select(operators.c.username).where(operators.c.username == username)
@@ -155,21 +246,40 @@ def create_operator(
 
 
 def _operator_password_ok(conn: Connection, username: str, password: str) -> bool:
-    stored = conn.execute(
-        select(operators.c.password_hash).where(operators.c.username == username.strip().lower())
-    ).scalar_one_or_none()
+    # The same work for a malformed name as for an unknown one: no oracle either way.
+    name = username.strip().lower() if isinstance(username, str) else ""
+    stored = None
+    if OPERATOR_NAME_PATTERN.fullmatch(name) and isinstance(password, str):
+        stored = conn.execute(
+            select(operators.c.password_hash).where(operators.c.username == name)
+        ).scalar_one_or_none()
     try:
-        _hasher.verify(stored or _dummy_hash(), password)
+        _hasher.verify(stored or _dummy_hash(), password if isinstance(password, str) else "")
     except (VerificationError, InvalidHashError):
         return False
     return stored is not None
 
 
-def _check_text(value: str, name: str, limit: int) -> str:
-    value = value.strip()
-    if not value or len(value) > limit:
-        raise CentralError(422, "invalid_request", f"{name} needs 1 to {limit} characters")
-    return value
+def check_site_code(site_code: object) -> str:
+    if not isinstance(site_code, str) or not SITE_CODE_PATTERN.fullmatch(site_code.strip()):
+        raise invalid(
+            "the site code needs 2 to 10 upper-case letters or digits (such as TRV or ABJ2); "
+            "it is printed in every document number"
+        )
+    return site_code.strip()
+
+
+def check_public_key(public_key: object) -> str:
+    """The clinic's Ed25519 public key: 32 bytes in standard base64 (44 characters)."""
+    if not isinstance(public_key, str):
+        raise invalid("public_key must be text")
+    try:
+        raw_key = base64.b64decode(public_key, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise invalid("public_key is not base64") from exc
+    if len(raw_key) != 32 or base64.b64encode(raw_key).decode("ascii") != public_key:
+        raise invalid("public_key is not an Ed25519 public key (32 bytes in base64)")
+    return public_key
 
 
 def enrol_site(
@@ -185,22 +295,36 @@ def enrol_site(
     """Enrol (or re-enrol) a clinic on an operator's word; return its new device token.
 
     Only the token's hash is stored. Re-enrolling a clinic revokes its earlier
-    tokens: one clinic database, one live token.
+    tokens: one clinic database, one live token. A site code belongs to one
+    clinic: it is printed in every document number (``ORD-TRV-2026-000001``),
+    so a second clinic with the same code is refused.
     """
-    clinic_id = _check_text(clinic_id, "clinic_id", 64)
-    clinic_name = _check_text(clinic_name, "clinic_name", 200)
-    site_code = _check_text(site_code, "site_code", 32)
-    try:
-        raw_key = base64.b64decode(public_key, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise CentralError(422, "invalid_request", "public_key is not base64") from exc
-    if len(raw_key) != 32:
-        raise CentralError(422, "invalid_request", "public_key is not an Ed25519 key")
+    if not is_uuid_text(clinic_id):
+        raise invalid("clinic_id must be the clinic's UUID")
+    clinic_name = _clean_line(clinic_name, "the clinic name", MAX_CLINIC_NAME)
+    site_code = check_site_code(site_code)
+    public_key = check_public_key(public_key)
+    # Checked before the writing transaction: Argon2 is slow on purpose, writers must not wait.
+    with read_transaction(engine) as conn:
+        if not _operator_password_ok(conn, username, password):
+            raise CentralError(401, "enrolment_refused", "wrong operator name or password")
     token = secrets.token_urlsafe(32)
     now = utc_now()
     with write_transaction(engine) as conn:
-        if not _operator_password_ok(conn, username, password):
-            raise CentralError(401, "enrolment_refused", "wrong operator name or password")
+        _take_change_counter(conn)  # serialises enrolments too: two can't take one code
+        taken = conn.execute(
+            select(sites.c.clinic_id).where(
+                and_(func.upper(sites.c.site_code) == site_code, sites.c.clinic_id != clinic_id)
+            )
+        ).first()
+        if taken is not None:
+            raise CentralError(
+                409,
+                "site_code_taken",
+                f"another clinic is already enrolled with site code {site_code}; "
+                "choose another site code for this clinic",
+                {"site_code": site_code},
+            )
         known = conn.execute(
             select(sites.c.clinic_id).where(sites.c.clinic_id == clinic_id)
         ).first()
@@ -232,8 +356,18 @@ def site_for_token(engine: Engine, token: str) -> str:
 
 
 def revoke_site(engine: Engine, clinic_id: str) -> int:
-    """Revoke every token of a clinic; return how many were live."""
+    """Revoke every token of a clinic; return how many were live. An unknown clinic is refused."""
+    clinic_id = clinic_id.strip()
     with write_transaction(engine) as conn:
+        known = conn.execute(
+            select(sites.c.clinic_id).where(sites.c.clinic_id == clinic_id)
+        ).first()
+        if known is None:
+            raise CentralError(
+                404,
+                "unknown_clinic",
+                f"no clinic with id {clinic_id[:MAX_ID_LENGTH]!r} is enrolled here",
+            )
         result = conn.execute(
             update(devices)
             .where(and_(devices.c.site_id == clinic_id, devices.c.revoked.is_(False)))
@@ -245,16 +379,112 @@ def revoke_site(engine: Engine, clinic_id: str) -> int:
 # --- push and pull --------------------------------------------------------------------
 
 
-def _check_change(site_id: str, change: Change) -> None:
-    if change.kind in MASTER_KINDS:
-        raise CentralError(403, "kind_refused", f"a clinic may not send {change.kind} records")
-    if change.kind not in CLINIC_KINDS:
-        raise CentralError(422, "unknown_kind", f"unknown record kind {change.kind!r}")
-    if not change.id or len(change.id) > 64 or change.payload.get("id") != change.id:
-        raise CentralError(422, "invalid_request", "a change's id and its payload's id differ")
-    owner = change.payload.get("site_id", site_id)
-    if owner != site_id:
-        raise CentralError(403, "site_refused", "a record belongs to another clinic")
+def _field_problem(name: str, value: object, field_type: FieldType) -> str | None:
+    """What is wrong with one non-null field value, or None. Never quotes the value."""
+    if field_type is FieldType.TEXT:
+        if not isinstance(value, str):
+            return f"field {name} must be text"
+        if len(value) > MAX_TEXT_VALUE:
+            return f"field {name} is longer than {MAX_TEXT_VALUE} characters"
+        if "\x00" in value or _SURROGATE.search(value):
+            return f"field {name} holds characters that are not allowed"
+        return None
+    if field_type is FieldType.INTEGER:
+        # JSON true/false count as 1/0, as SQLite stores them.
+        if not isinstance(value, int) or not MIN_INT <= value <= MAX_INT:
+            return f"field {name} must be a whole number of at most 64 bits"
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"field {name} must be a number"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"field {name} must be a finite number"
+    if isinstance(value, int) and not MIN_INT <= value <= MAX_INT:
+        return f"field {name} must be a number of at most 64 bits"
+    return None
+
+
+def payload_problem(kind: str, payload: object) -> str | None:
+    """What is wrong with a record's fields for ``kind``, or None if it fits the protocol."""
+    if not isinstance(payload, dict):
+        return "payload must be a JSON object"
+    fields = KIND_FIELDS[kind]
+    unknown = sorted(str(name) for name in payload if name not in fields)
+    if unknown:
+        names = ", ".join(repr(name[:40]) for name in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        return f"unknown field(s) for {kind}: {names}{more}"
+    for name, spec in fields.items():
+        if name not in payload:
+            if spec.presence is Presence.REQUIRED:
+                return f"required field {name} is missing"
+            continue
+        value = payload[name]
+        if value is None:
+            if spec.presence is not Presence.OPTIONAL:
+                return f"field {name} may not be null"
+            continue
+        problem = _field_problem(name, value, spec.type)
+        if problem:
+            return problem
+    if len(canonical_json(payload).encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        return f"the record is larger than {MAX_PAYLOAD_BYTES // 1024} KiB"
+    return None
+
+
+def check_batch(site_id: str, changes: Sequence[Change]) -> None:
+    """Refuse the whole batch, naming the first problem, unless every change fits the protocol.
+
+    Each change: a non-negative 64-bit ``seq``, increasing through the batch (the
+    clinic's outbox order); a clinic kind; a UUID ``id``; a payload with that
+    id, the sending clinic's ``site_id`` (kinds that have one), only the kind's
+    fields, every required one, each of its type. A record may appear twice in
+    one batch only if its kind is mutable (a patient registered, then corrected):
+    the later version wins. Messages name positions and fields, never values.
+    """
+    if len(changes) > MAX_BATCH_CHANGES:
+        raise CentralError(413, "batch_too_large", f"at most {MAX_BATCH_CHANGES} changes")
+    seen: set[tuple[str, str]] = set()
+    previous_seq = -1
+    for index, change in enumerate(changes, start=1):
+        where = f"change {index}"
+        seq = change.seq
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq <= MAX_INT:
+            raise CentralError(
+                422, "invalid_change", f"{where}: seq must be a whole number from 0 to {MAX_INT}"
+            )
+        where = f"change {index} (seq {seq})"
+        if seq <= previous_seq:
+            raise CentralError(
+                422, "invalid_change", f"{where}: seq must increase through the batch"
+            )
+        previous_seq = seq
+        kind = change.kind
+        if kind in MASTER_KINDS:
+            raise CentralError(403, "kind_refused", f"a clinic may not send {kind} records")
+        if kind not in CLINIC_KINDS:
+            shown = kind[:40] if isinstance(kind, str) else type(kind).__name__
+            raise CentralError(422, "unknown_kind", f"{where}: unknown record kind {shown!r}")
+        where = f"change {index} (seq {seq}, {kind})"
+        if not is_uuid_text(change.id):
+            raise CentralError(422, "invalid_change", f"{where}: id must be a UUID")
+        problem = payload_problem(kind, change.payload)
+        if problem is None and change.payload.get("id") != change.id:
+            problem = "the payload's id differs from the change's id"
+        if problem is not None:
+            raise CentralError(422, "invalid_change", f"{where}: {problem}")
+        if "site_id" in KIND_FIELDS[kind] and change.payload["site_id"] != site_id:
+            raise CentralError(
+                403, "site_refused", f"{where}: the record belongs to another clinic"
+            )
+        key = (kind, change.id)
+        if key in seen and kind not in MUTABLE_KINDS:
+            raise CentralError(
+                422,
+                "invalid_change",
+                f"{where}: record {change.id} appears twice in this batch "
+                f"({kind} records never change once written)",
+            )
+        seen.add(key)
 
 
 def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[Change]) -> int:
@@ -262,13 +492,11 @@ def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[
 
     Idempotent twice over: a batch id already applied is answered from
     ``push_batches`` without touching anything, and a record already stored
-    with the same payload gets no new change sequence.
+    with the same payload gets no new change sequence. A batch with any change
+    that does not fit the protocol (:func:`check_batch`) is refused whole.
     """
-    batch_id = _check_text(batch_id, "batch_id", 64)
-    if len(changes) > MAX_BATCH_CHANGES:
-        raise CentralError(413, "batch_too_large", f"at most {MAX_BATCH_CHANGES} changes")
-    for change in changes:
-        _check_change(site_id, change)
+    batch_id = _clean_line(batch_id, "batch_id", MAX_ID_LENGTH)
+    check_batch(site_id, changes)
     acked_seq = max((change.seq for change in changes), default=0)
     now = utc_now()
     with write_transaction(engine) as conn:
@@ -326,8 +554,8 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
     ``site_id`` is the asking clinic; other clinics' records are never
     returned (its own and shared patients come in a later issue).
     """
-    if after < 0 or not 1 <= limit <= MAX_PULL_LIMIT:
-        raise CentralError(422, "invalid_request", f"after >= 0 and 1 <= limit <= {MAX_PULL_LIMIT}")
+    after = _check_int(after, "after")
+    limit = _check_int(limit, "limit", 1, MAX_PULL_LIMIT)
     with read_transaction(engine) as conn:
         rows = conn.execute(
             select(records.c.change_seq, records.c.kind, records.c.id, records.c.payload)
@@ -349,8 +577,8 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
 def normalise_gtin(text: str) -> str:
     """A GTIN-8/12/13/14 as the 14 digits the clinics store; refuse a wrong check digit."""
     digits = text.strip()
-    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
-        raise ValueError(f"not a GTIN: {text!r}")
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
+        raise ValueError(f"not a GTIN (8, 12, 13 or 14 digits): {text[:40]!r}")
     digits = digits.zfill(14)
     body, check = digits[:-1], int(digits[-1])
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
@@ -359,46 +587,96 @@ def normalise_gtin(text: str) -> str:
     return digits
 
 
+def _catalogue_row(fields: Sequence[str]) -> dict[str, Any]:
+    """One catalogue line as a catalogue_item payload; ValueError names the problem."""
+    if len(fields) != len(CATALOGUE_HEADER):
+        raise ValueError(
+            f"expected {len(CATALOGUE_HEADER)} tab-separated columns, not {len(fields)}"
+        )
+    gtin_text, name, form, strength, atc, unit, reorder = (f.strip() for f in fields)
+    gtin = normalise_gtin(gtin_text)
+    texts = {"name": name, "form": form, "strength": strength, "unit": unit}
+    for column, value in texts.items():
+        limit = CATALOGUE_LIMITS[column]
+        if not value:
+            raise ValueError(f"{column} is empty")
+        if len(value) > limit:
+            raise ValueError(f"{column} is longer than {limit} characters")
+        if _CONTROL.search(value) or _SURROGATE.search(value):
+            raise ValueError(f"{column} holds control characters")
+    if atc and not ATC_PATTERN.fullmatch(atc):
+        raise ValueError(f"atc {atc[:20]!r} is not an ATC code (such as N02BE01)")
+    if reorder and not (reorder.isascii() and reorder.isdigit() and len(reorder) <= 9):
+        raise ValueError(f"reorder_level {reorder[:20]!r} is not a whole number >= 0")
+    reorder_level = int(reorder or 0)
+    if reorder_level > MAX_REORDER_LEVEL:
+        raise ValueError(f"reorder_level is above {MAX_REORDER_LEVEL}")
+    return {
+        "id": stable_id("catalogue_item", gtin),
+        "gtin": gtin,
+        "name": name,
+        "form": form,
+        "strength": strength,
+        "atc": atc or None,
+        "unit": unit,
+        "reorder_level": reorder_level,
+        "active": 1,
+    }
+
+
 def read_catalogue(path: Path) -> list[dict[str, Any]]:
-    """Parse the drug catalogue TSV into catalogue_item payloads (without ``updated_at``)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t")
-        header = tuple(next(reader, ()))
+    """Parse and check the drug catalogue TSV into catalogue_item payloads (no ``updated_at``).
+
+    The whole file is checked before anything is loaded; a ValueError names
+    each bad line (``file:line: problem``, at most ten) and nothing is kept.
+    """
+    if path.stat().st_size > MAX_CATALOGUE_BYTES:
+        raise ValueError(f"{path}: larger than {MAX_CATALOGUE_BYTES // (1024 * 1024)} MiB")
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's BOM is not a header
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    problems: list[str] = []
+    items: list[dict[str, Any]] = []
+    first_line: dict[str, int] = {}
+    try:
+        header = tuple(field.strip().lower() for field in next(reader, ()))
         if header != CATALOGUE_HEADER:
-            raise ValueError(f"{path}: the header must be {' '.join(CATALOGUE_HEADER)}")
-        items: list[dict[str, Any]] = []
-        for line_no, fields in enumerate(reader, start=2):
+            raise ValueError(f"{path}:1: the header must be {' '.join(CATALOGUE_HEADER)}")
+        for fields in reader:
+            line_no = reader.line_num
             if not any(field.strip() for field in fields):
                 continue
-            if len(fields) != len(CATALOGUE_HEADER):
-                raise ValueError(f"{path}:{line_no}: expected {len(CATALOGUE_HEADER)} columns")
-            gtin_text, name, form, strength, atc, unit, reorder = (f.strip() for f in fields)
+            if len(items) + len(problems) >= MAX_CATALOGUE_ROWS:
+                raise ValueError(f"{path}: more than {MAX_CATALOGUE_ROWS} items")
             try:
-                gtin = normalise_gtin(gtin_text)
-                reorder_level = int(reorder or 0)
+                item = _catalogue_row(fields)
             except ValueError as exc:
-                raise ValueError(f"{path}:{line_no}: {exc}") from exc
-            items.append(
-                {
-                    "id": stable_id("catalogue_item", gtin),
-                    "gtin": gtin,
-                    "name": name,
-                    "form": form,
-                    "strength": strength,
-                    "atc": atc or None,
-                    "unit": unit,
-                    "reorder_level": reorder_level,
-                    "active": 1,
-                }
-            )
+                problems.append(f"{path}:{line_no}: {exc}")
+                continue
+            if item["gtin"] in first_line:
+                problems.append(
+                    f"{path}:{line_no}: GTIN {item['gtin']} is already on line "
+                    f"{first_line[item['gtin']]}"
+                )
+                continue
+            first_line[item["gtin"]] = line_no
+            items.append(item)
+    except csv.Error as exc:
+        raise ValueError(f"{path}:{reader.line_num}: not a readable TSV line ({exc})") from exc
+    if problems:
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise ValueError("; ".join(problems[:10]) + more + "; nothing was loaded")
     return items
 
 
 def seed_catalogue(engine: Engine, path: Path) -> int:
     """Load the drug catalogue as master data; return how many items are new or changed.
 
-    An item whose fields did not change keeps its payload and its change
-    sequence, so seeding the same file again sends nothing to the clinics.
+    All or nothing: a file with any bad line changes nothing. An item whose
+    fields did not change keeps its payload and its change sequence, so seeding
+    the same file again sends nothing to the clinics.
     """
     items = read_catalogue(path)
     now = utc_now()
@@ -418,7 +696,11 @@ def seed_catalogue(engine: Engine, path: Path) -> int:
                     continue
             seq += 1
             changed += 1
-            payload = canonical_json({**item, "updated_at": now.isoformat(timespec="microseconds")})
+            full = {**item, "updated_at": now.isoformat(timespec="microseconds")}
+            problem = payload_problem("catalogue_item", full)
+            if problem is not None:  # read_catalogue's checks are stricter; this is a backstop
+                raise ValueError(f"{path}: GTIN {item['gtin']}: {problem}")
+            payload = canonical_json(full)
             if stored is None:
                 conn.execute(
                     records.insert().values(

@@ -4,6 +4,13 @@
     clinic-app demo-data --data-dir DIR                   make a demo clinic, print its accounts
     clinic-app enrol --data-dir DIR --server URL ...      enrol this clinic with central
     clinic-app sync --data-dir DIR --user U               push and pull once
+    clinic-app audit verify --data-dir DIR --user U       check the audit trail's hash chain
+    clinic-app recover --data-dir DIR                     all passwords lost: use the recovery key
+    clinic-app rekey --data-dir DIR --user ADMIN          new database key (suspected compromise)
+    clinic-app passwd --data-dir DIR --user U             change a password (--reset OTHER: admin)
+    clinic-app backup --data-dir DIR --user U --to FOLDER  encrypted, checked backup (USB stick)
+    clinic-app restore --from FILE --data-dir DIR --user U restore into a folder with no clinic
+    clinic-app export --data-dir DIR --user U --to FOLDER  de-identified CSV files for statistics
 
 Errors a person can act on are printed as one line, never as a traceback.
 """
@@ -54,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--data-dir", type=Path, required=True, dest="clinic_dir")
     sync.add_argument("--user", required=True)
     sync.add_argument("--password", default=None)
+
+    from clinic_app.security.cli import add_security_commands
+
+    add_security_commands(commands)  # audit, recover, rekey, passwd
+
+    from clinic_app.storage.backup_cli import add_backup_commands
+
+    add_backup_commands(commands)  # backup, restore, export
     return parser
 
 
@@ -63,8 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo-data":
             from clinic_app.demo import create_demo_clinic, format_accounts
 
-            accounts = create_demo_clinic(args.demo_dir, patients=args.patients)
+            recovery_keys: list[str] = []
+            accounts = create_demo_clinic(
+                args.demo_dir, patients=args.patients, on_recovery_key=recovery_keys.append
+            )
             print(format_accounts(args.demo_dir, accounts))
+            print("Recovery key (opens the clinic if every password is lost):", *recovery_keys)
             return 0
         if args.command == "enrol":
             from clinic_app.sync.cli import enrol_from_cli
@@ -85,13 +104,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = sync_from_cli(
                 args.clinic_dir, args.user, _password(args.password, "Password: ")
             )
-            print(report)
+            print(
+                f"Sync done: {report.pushed} change(s) sent in {report.batches} batch(es), "
+                f"{report.pulled} received, {report.pending} still waiting."
+            )
             return 0
+        from clinic_app.security.cli import SECURITY_COMMANDS, run_security_command
+
+        if args.command in SECURITY_COMMANDS:
+            return run_security_command(args)
+        from clinic_app.storage.backup_cli import BACKUP_COMMANDS, run_backup_command
+
+        if args.command in BACKUP_COMMANDS:
+            return run_backup_command(args)
         from clinic_app.ui.app import run
 
         return run(args.data_dir or default_data_dir(), language=args.language)
     except ClinicError as error:
         print(f"clinic-app: {error.message}", file=sys.stderr)
+        return 2
+    except EOFError:
+        # A password prompt with no terminal to answer it (a script, a service).
+        print(
+            "clinic-app: a password is needed and no terminal can ask for it; "
+            "give --password or set CLINIC_APP_PASSWORD.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -39,7 +39,7 @@ from clinic_app.records.diagnoses import add_diagnosis
 from clinic_app.records.patients import Patient, PatientForm, register_patient
 from clinic_app.records.prescriptions import PrescriptionLine, write_prescription
 from clinic_app.resources import resource_path
-from clinic_app.security.accounts import create_clinic, create_user, login
+from clinic_app.security.accounts import create_clinic, create_user, login, take_recovery_key
 from clinic_app.security.permissions import Role
 from clinic_app.session import Session
 from clinic_app.storage.keys import STANDARD_COST, KdfCost
@@ -241,6 +241,8 @@ _SHOWCASE: tuple[tuple[str, str, str], ...] = (
 
 # Birth dates are drawn back from a fixed day so that a seed always gives the same people.
 _REFERENCE_DAY = date(2026, 1, 1)
+# Unique national numbers are drawn from ten digits; far fewer keeps the draw quick.
+MAX_DEMO_PATIENTS = 200_000
 
 
 # --- patients --------------------------------------------------------------------
@@ -432,17 +434,19 @@ def create_demo_clinic(
     patients: int = 50,
     cost: KdfCost = STANDARD_COST,
     seed: int = 2026,
+    on_recovery_key: Callable[[str], None] | None = None,
 ) -> list[DemoAccount]:
-    """Make a demo clinic in ``data_dir`` and return its accounts.
+    """Make a demo clinic in ``data_dir``; return its accounts (recovery key: ``on_recovery_key``).
 
     Refuses a folder that already holds a clinic (``ClinicAlreadyExists``,
     nothing changed). If anything fails after the clinic was created, the
     half-made clinic is removed again, so the command can simply be re-run.
     """
-    if patients < 0:
+    if not 0 <= patients <= MAX_DEMO_PATIENTS:
         raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The number of demo patients must be zero or more."),
+            QT_TRANSLATE_NOOP("errors", "The number of demo patients must be from 0 to {max}."),
             field="patients",
+            max=MAX_DEMO_PATIENTS,
         )
     admin_account, *staff = DEMO_ACCOUNTS
     admin = create_clinic(
@@ -455,6 +459,9 @@ def create_demo_clinic(
         admin_display_name=admin_account.display_name,
         cost=cost,
     )
+    recovery_key = take_recovery_key(admin)
+    if on_recovery_key is not None and recovery_key is not None:
+        on_recovery_key(recovery_key)
     sessions: list[Session] = [admin]
     try:
         for account in staff:

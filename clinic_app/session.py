@@ -84,5 +84,44 @@ class Session:
             },
         )
 
+    def audit_read(
+        self,
+        action: str,
+        *,
+        object_kind: str = "",
+        object_id: str = "",
+        patient_id: str | None = None,
+        outcome: str = "ok",
+        detail: str = "",
+    ) -> None:
+        """Audit a read (search, chart opened) without a transaction of its own.
+
+        Queued and appended to the chain within a tenth of a second (see
+        clinic_app.security.audit_queue for why, and what a power cut costs).
+        """
+        from clinic_app.security.audit_queue import audit_queue
+
+        audit_queue(self.store, self.site_id).put(
+            {
+                "id": new_id(),
+                "occurred_at": to_iso(utc_now()),
+                "user_id": self.actor.user_id,
+                "roles": format_roles(self.actor.roles),
+                "action": action,
+                "object_kind": object_kind,
+                "object_id": object_id,
+                "patient_id": patient_id,
+                "outcome": outcome,
+                "detail": detail,
+                "workstation": self.workstation,
+            }
+        )
+
+    def flush_audit(self) -> None:
+        """Write queued read entries now (before showing or checking the trail)."""
+        from clinic_app.security.audit_queue import audit_queue
+
+        audit_queue(self.store, self.site_id).flush()
+
     def close(self) -> None:
         self.store.close()

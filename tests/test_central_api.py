@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,14 @@ def public_key() -> str:
     return base64.b64encode(raw).decode()
 
 
-def enrol_site(central: CentralProcess, clinic_id: str | None = None) -> tuple[str, str]:
+def new_site_code() -> str:
+    """A site code no other test takes (the central server and its database live all session)."""
+    return "Q" + secrets.token_hex(4).upper()
+
+
+def enrol_site(
+    central: CentralProcess, clinic_id: str | None = None, site_code: str | None = None
+) -> tuple[str, str]:
     """Enrol a made-up clinic; return (clinic_id, device token)."""
     clinic_id = clinic_id or new_id()
     with CentralClient(central.base_url) as client:
@@ -44,7 +52,7 @@ def enrol_site(central: CentralProcess, clinic_id: str | None = None) -> tuple[s
             password=OPERATOR[1],
             clinic_id=clinic_id,
             clinic_name="Centre de santé d'Adjamé",
-            site_code="ADJ",
+            site_code=site_code or new_site_code(),
             public_key=public_key(),
         )
     return clinic_id, token
@@ -65,6 +73,10 @@ def patient_change(seq: int, site_id: str, **extra: Any) -> dict[str, Any]:
         "given_name": "Kouassi",
         "family_name": "Yao",
         "sex": "male",
+        "search_key": "kouassi yao",
+        "author_id": new_id(),
+        "created_at": "2026-01-05T08:00:00.000000+00:00",
+        "updated_at": "2026-01-05T08:00:00.000000+00:00",
         **extra,
     }
     return {"seq": seq, "kind": "patient", "id": record_id, "payload": payload}
@@ -110,7 +122,7 @@ def test_operator_enrols_a_clinic_and_a_wrong_password_is_refused(
             password="wrong-password",
             clinic_id=new_id(),
             clinic_name="X",
-            site_code="X",
+            site_code=new_site_code(),
             public_key=public_key(),
         )
     raw = requests.post(
@@ -122,7 +134,7 @@ def test_operator_enrols_a_clinic_and_a_wrong_password_is_refused(
             "password": "x",
             "clinic_id": new_id(),
             "clinic_name": "X",
-            "site_code": "X",
+            "site_code": new_site_code(),
             "public_key": public_key(),
         },
     )
@@ -178,7 +190,7 @@ def test_a_clinic_cannot_push_another_clinics_records(
 ) -> None:
     clinic_id, client = site
     other_id, other_token = enrol_site(central)
-    foreign = patient_change(1, other_id)
+    foreign = patient_change(2, other_id)
     with pytest.raises(ChangesRefused) as refused:
         client.push("batch-" + new_id(), [patient_change(1, clinic_id), foreign])
     assert refused.value.message.params["reason"] == "site_refused"
@@ -186,15 +198,20 @@ def test_a_clinic_cannot_push_another_clinics_records(
 
     # Nor overwrite another clinic's record through a kind without site_id.
     item_id = new_id()
-    item = {
-        "seq": 1,
-        "kind": "prescription_item",
+    item_payload = {
         "id": item_id,
-        "payload": {"id": item_id, "dose": "1 cp"},
+        "prescription_id": new_id(),
+        "catalogue_item_id": stable_id("catalogue_item", "03614142000018"),
+        "drug_name": "Paracétamol 500 mg",
+        "dose": "1 cp",
+        "frequency": "3 fois par jour",
+        "duration_days": 5,
+        "quantity": 15,
     }
+    item = {"seq": 1, "kind": "prescription_item", "id": item_id, "payload": item_payload}
     with CentralClient(central.base_url, other_token) as other:
         assert other.push("batch-" + new_id(), [item]) == 1
-    hijack = {**item, "payload": {"id": item_id, "dose": "10 cp"}}
+    hijack = {**item, "payload": {**item_payload, "dose": "10 cp"}}
     with pytest.raises(ChangesRefused):
         client.push("batch-" + new_id(), [hijack])
     (row,) = stored(central, item_id)
@@ -312,7 +329,7 @@ def test_operator_made_on_the_command_line_can_enrol(central: CentralProcess) ->
             password="another-pass-1",
             clinic_id=new_id(),
             clinic_name="Centre de Yopougon",
-            site_code="YOP",
+            site_code=new_site_code(),
             public_key=public_key(),
         )
     assert token

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from clinic_app.errors import InvalidInput, PermissionDenied
@@ -97,3 +100,47 @@ def test_complaint_is_required(nurse: Session, patient_id: str) -> None:
 def test_storekeeper_may_not_record_consultations(storekeeper: Session, patient_id: str) -> None:
     with pytest.raises(PermissionDenied):
         record_consultation(storekeeper, ConsultationForm(patient_id, "Toux"))
+
+
+def test_a_french_decimal_comma_is_understood(nurse: Session, patient_id: str) -> None:
+    saved = record_consultation(
+        nurse, ConsultationForm(patient_id, "Fièvre", {"temperature": "38,5", "weight": "61,2"})
+    )
+    assert saved.vitals["temperature"] == 38.5
+
+
+@pytest.mark.parametrize(
+    ("vitals", "field"),
+    [
+        ({"temperature": 10**400}, "temperature"),
+        ({"temperature": True}, "temperature"),
+        ({"weight": 350, "height": 20}, "weight"),
+        ({"weight": 3, "height": 200}, "weight"),
+    ],
+)
+def test_absurd_numbers_are_refused(
+    nurse: Session, patient_id: str, vitals: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        record_consultation(nurse, ConsultationForm(patient_id, "Toux", vitals))
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    "form_changes",
+    [
+        {"vitals": [("temperature", 37)]},
+        {"new_allergies": (("x",),)},
+        {"occurred_at": datetime(2026, 1, 1)},  # no time zone
+        {"occurred_at": datetime.now(UTC) + timedelta(days=3650)},
+        {"complaint": "Toux\0"},
+        {"notes": "N" * 20001},
+    ],
+)
+def test_malformed_consultations_get_a_clear_refusal(
+    nurse: Session, patient_id: str, form_changes: dict[str, object]
+) -> None:
+    form = ConsultationForm(patient_id, "Toux")
+    with pytest.raises(InvalidInput):
+        record_consultation(nurse, replace(form, **form_changes))  # type: ignore[arg-type]
+    assert nurse.store.one("SELECT count(*) AS n FROM encounters")["n"] == 0  # type: ignore[index]

@@ -186,3 +186,68 @@ def test_bad_prescription_line_is_refused_and_nothing_written(
         write_prescription(doctor, patient_id=encounter[0], encounter_id=None, lines=[line])
     assert list_prescriptions(doctor) == []
     assert doctor.store.one("SELECT count(*) AS n FROM document_counters")["n"] == 0  # type: ignore[index]
+
+
+def test_the_same_diagnosis_twice_on_one_consultation_is_refused(
+    doctor: Session, encounter: tuple[str, str]
+) -> None:
+    add_diagnosis(doctor, encounter[1], "1F4Z")
+    for variant in ("1f4z", " 1F4Z "):
+        with pytest.raises(InvalidInput):
+            add_diagnosis(doctor, encounter[1], variant)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"dose": "x" * 100_000},
+        {"frequency": "y" * 5000},
+        {"quantity": "abc"},
+        {"quantity": None},
+        {"quantity": float("nan")},
+        {"quantity": 1.9},
+        {"quantity": True},
+        {"duration_days": 10**30},
+        {"dose": "1 cp\0"},
+    ],
+)
+def test_a_line_that_could_not_be_printed_or_counted_is_refused_before_signing(
+    doctor: Session, encounter: tuple[str, str], catalogue: list[str], changes: dict[str, object]
+) -> None:
+    from dataclasses import replace
+
+    line = replace(
+        PrescriptionLine(catalogue[0], "1 comprimé", "3 fois par jour", 5, 15), **changes
+    )  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        write_prescription(doctor, patient_id=encounter[0], encounter_id=None, lines=[line])
+    assert list_prescriptions(doctor) == []
+
+
+def test_a_drug_matching_a_recorded_allergy_needs_the_doctors_confirmation(
+    doctor: Session, encounter: tuple[str, str], catalogue: list[str]
+) -> None:
+    from clinic_app.inventory.catalogue import find_by_gtin
+    from clinic_app.records.consultations import record_allergy
+    from clinic_app.records.prescriptions import AllergyConflict
+
+    patient_id = encounter[0]
+    record_allergy(doctor, patient_id, "Pénicilline", "urticaire")
+    amoxicillin = find_by_gtin(doctor, "08800154310022")  # ATC J01CA04: a penicillin
+    paracetamol = find_by_gtin(doctor, "03614142000018")
+    assert amoxicillin is not None
+    assert paracetamol is not None
+    line = PrescriptionLine(amoxicillin.id, "1 gélule", "3 fois par jour", 7, 21)
+    with pytest.raises(AllergyConflict) as caught:
+        write_prescription(doctor, patient_id=patient_id, encounter_id=None, lines=[line])
+    assert "Pénicilline" in str(caught.value)
+    assert list_prescriptions(doctor) == []
+    safe = PrescriptionLine(paracetamol.id, "1 comprimé", "3 fois par jour", 3, 9)
+    write_prescription(doctor, patient_id=patient_id, encounter_id=None, lines=[safe])
+    confirmed = write_prescription(
+        doctor, patient_id=patient_id, encounter_id=None, lines=[line], allergy_confirmed=True
+    )
+    doctor.flush_audit()
+    row = doctor.store.one("SELECT detail FROM audit_events WHERE object_id = ?", (confirmed.id,))
+    assert row is not None
+    assert row["detail"] == "allergy_warning_overridden"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -138,9 +140,92 @@ def test_search_and_chart_opening_are_audited_without_the_query(nurse: Session) 
     patient = register_patient(nurse, PatientForm("Awa", "Koné", "female"))
     search_patients(nurse, "Koné")
     open_chart(nurse, patient.id)
-    rows = nurse.store.all("SELECT * FROM audit_events ORDER BY occurred_at")
+    nurse.flush_audit()  # reads are audited through a queue (security/audit_queue.py)
+    rows = nurse.store.all("SELECT * FROM audit_events ORDER BY seq")
     actions = [r["action"] for r in rows]
     assert "search_patients" in actions
     assert "open_chart" in actions
     for row in rows:
         assert "Kon" not in " ".join(str(v) for v in tuple(row))
+
+
+def test_read_audit_entries_reach_the_chain_by_themselves_and_at_close(clinic_dir: Path) -> None:
+    from clinic_app.security.accounts import login
+    from clinic_app.security.audit import verify_audit_chain
+    from tests.conftest import PASSWORDS
+
+    nurse = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    patient = register_patient(nurse, PatientForm("Awa", "Koné", "female"))
+    open_chart(nurse, patient.id)
+
+    def opened() -> int:
+        row = nurse.store.one("SELECT count(*) AS n FROM audit_events WHERE action = 'open_chart'")
+        return int(row["n"])
+
+    deadline = time.monotonic() + 5
+    while opened() == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)  # the writer thread appends within a tenth of a second
+    assert opened() == 1
+    open_chart(nurse, patient.id)
+    nurse.close()  # closing flushes what is still queued
+    again = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    row = again.store.one("SELECT count(*) AS n FROM audit_events WHERE action = 'open_chart'")
+    assert row["n"] == 2
+    assert verify_audit_chain(again.store).intact
+    again.close()
+
+
+def test_a_national_number_is_found_as_written_on_the_card_or_in_part(nurse: Session) -> None:
+    register_patient(nurse, PatientForm("Marie", "Laurent", "female", national_id="CI 0012 3456"))
+    for query in ("CI 0012 3456", "ci-0012-3456", "CI00123456", "0012 3456", "00123456"):
+        assert names(nurse, query) == {"Marie Laurent"}, query
+
+
+@pytest.mark.parametrize("written", ["CI-0012-3456", "ci/0012/3456", "C.I. 0012 3456"])
+def test_the_same_number_written_differently_is_the_same_patient(
+    nurse: Session, written: str
+) -> None:
+    register_patient(nurse, PatientForm("Marie", "Laurent", "female", national_id="CI 0012 3456"))
+    with pytest.raises(DuplicatePatient):
+        register_patient(nurse, PatientForm("Marie", "Laurent", "female", national_id=written))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Awa\0x",
+        "\u200b",
+        "\u0301\u0301",
+        "-",
+        "'",
+        "...",
+        "!!!",
+        "Ali\u202eenoK",
+    ],
+)
+def test_junk_and_invisible_characters_are_refused_in_names(nurse: Session, name: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        register_patient(nurse, PatientForm(name, "Koné", "female"))
+    assert caught.value.field == "given_name"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        PatientForm("Awa", "Koné", "female", village="V" * 101),
+        PatientForm("Awa", "Koné", "female", birth_date="1990-01-01"),  # type: ignore[arg-type]
+        PatientForm(None, "Koné", "female"),  # type: ignore[arg-type]
+        PatientForm("Awa", "Koné", "female", phone="+225\x0007"),
+    ],
+)
+def test_wrong_types_and_unbounded_fields_get_a_clear_refusal(
+    nurse: Session, form: PatientForm
+) -> None:
+    with pytest.raises(InvalidInput):
+        register_patient(nurse, form)
+
+
+def test_names_from_many_languages_are_welcome(nurse: Session) -> None:
+    for given, family in (("Ɛkua", "Ŋgɔ"), ("Jean-Baptiste", "D'Almeida"), ("Ndèye", "M'Bengue")):
+        register_patient(nurse, PatientForm(given, family, "female"))
+    assert names(nurse, "ngo") == {"Ɛkua Ŋgɔ"} or names(nurse, "ŋgɔ") == {"Ɛkua Ŋgɔ"}

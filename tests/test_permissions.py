@@ -8,7 +8,7 @@ yes or no — hiding a button is never the guard.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def world(clinic_dir: Path) -> dict[str, Any]:
         encounter_id=visit.id,
         lines=[PrescriptionLine(item.id, "1", "3/j", 3, 9)],
     )
-    receive_stock(boss, ReceiptLine(item.gtin, "L1", date(2099, 1, 31), 100))
+    receive_stock(boss, ReceiptLine(item.gtin, "L1", date.today() + timedelta(days=700), 100))
     boss.close()
     return {"patient": patient.id, "visit": visit.id, "rx": rx.id, "item": item}
 
@@ -96,7 +96,7 @@ SERVICES: dict[Action, Callable[[Session, dict[str, Any]], object]] = {
     ),
     Action.VIEW_STOCK: lambda s, w: stock_on_hand(s),
     Action.RECEIVE_STOCK: lambda s, w: receive_stock(
-        s, ReceiptLine(w["item"].gtin, "L2", date(2099, 1, 31), 5)
+        s, ReceiptLine(w["item"].gtin, "L2", date.today() + timedelta(days=700), 5)
     ),
     Action.DISPENSE: lambda s, w: dispense_prescription(s, w["rx"]),
     Action.VIEW_PRESCRIPTIONS: lambda s, w: list_prescriptions(s),

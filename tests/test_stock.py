@@ -585,3 +585,31 @@ def test_random_receipts_and_dispensings_keep_every_lot_at_or_above_zero(
             assert item_balance(storekeeper, item_id) == sum(
                 balance for (owner, _), balance in balances.items() if owner == item_id
             )
+
+
+@pytest.mark.parametrize("expiry", [None, date(2199, 1, 1), MONDAY + timedelta(days=365 * 11)])
+def test_a_lot_without_a_plausible_expiry_is_refused(
+    storekeeper: Session, catalogue: dict[str, str], expiry: date | None
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        receive(storekeeper, PARACETAMOL, "NOEXP", expiry, 5)  # type: ignore[arg-type]
+    assert caught.value.field == "expiry"
+    assert count(storekeeper, "stock_movements") == 0
+
+
+@pytest.mark.parametrize("lot", ["Lé1", "L 1", "L\x001", "🙂"])
+def test_a_lot_a_gs1_code_cannot_hold_is_refused(
+    storekeeper: Session, catalogue: dict[str, str], lot: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        receive(storekeeper, PARACETAMOL, lot, date(2031, 1, 1), 5)
+    assert caught.value.field == "lot"
+
+
+def test_lot_letter_case_does_not_make_another_lot(
+    storekeeper: Session, catalogue: dict[str, str]
+) -> None:
+    receive(storekeeper, PARACETAMOL, "bx7781", date(2031, 1, 1), 5)
+    receive(storekeeper, PARACETAMOL, "BX7781", date(2031, 1, 1), 5)
+    lots = {(line.lot, line.quantity) for line in stock_on_hand(storekeeper)}
+    assert lots == {("BX7781", 10)}

@@ -154,7 +154,7 @@ def test_no_patient_name_in_plain_text_in_any_file(clinic_dir: Path) -> None:
         session.store.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     session.close()
     slots = json.loads((clinic_dir / SLOTS_FILE).read_text(encoding="utf-8"))
-    assert set(slots["slots"]) == {"admin", "nurse", "doctor", "store"}
+    assert set(slots["slots"]) == {"admin", "nurse", "doctor", "store", "__recovery__"}
 
 
 def test_a_failing_service_inside_a_grouped_transaction_undoes_only_its_part(

@@ -56,6 +56,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    LayoutError,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -99,6 +100,14 @@ class DocumentNotSaved(ClinicError):
         "errors",
         "The document could not be saved in {folder} ({reason}). "
         "Check that the folder exists and that there is free space.",
+    )
+
+
+class DocumentNotLaidOut(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The document does not fit on its pages (a text in it is far too long). "
+        "Nothing was printed; tell the clinic admin.",
     )
 
 
@@ -287,7 +296,11 @@ def _build(
             )
         ]
     )
-    document.build(story)
+    try:
+        document.build(story)
+    except LayoutError as exc:
+        # Service limits keep every field printable; this guards what they missed.
+        raise DocumentNotLaidOut() from exc
     return buffer.getvalue(), int(document.page)
 
 

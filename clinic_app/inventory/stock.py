@@ -57,6 +57,7 @@ __all__ = [
 # typed into the quantity), not a delivery a clinic store receives.
 MAX_RECEIPT_QUANTITY = 100_000
 MAX_LOT_LENGTH = 20  # GS1 AI (10) holds at most 20 characters
+MAX_SHELF_LIFE_YEARS = 10
 
 
 # --- errors the storekeeper can act on ------------------------------------------
@@ -202,14 +203,35 @@ def _check_quantity(quantity: object) -> int:
     return quantity
 
 
-def _check_expiry(expiry: object) -> date | None:
+def _check_expiry(expiry: object, today: date) -> date:
+    """Every medicine received carries its expiry date, and a plausible one.
+
+    A lot without one could never be refused as expired; a date decades ahead
+    is a typing slip (2072 for 2027).
+    """
+    if expiry is None:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "Type the expiry date printed on the box: every lot needs one."
+            ),
+            field="expiry",
+        )
     # A datetime is a date to Python but cannot be compared with one.
-    if expiry is None or (isinstance(expiry, date) and not isinstance(expiry, datetime)):
-        return expiry
-    raise InvalidInput(
-        QT_TRANSLATE_NOOP("errors", "The expiry date is not a date; type it as on the box."),
-        field="expiry",
-    )
+    if not isinstance(expiry, date) or isinstance(expiry, datetime):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The expiry date is not a date; type it as on the box."),
+            field="expiry",
+        )
+    if expiry > today.replace(year=today.year + MAX_SHELF_LIFE_YEARS, day=min(today.day, 28)):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "An expiry date more than {years} years ahead is surely mistyped; check it.",
+            ),
+            field="expiry",
+            years=MAX_SHELF_LIFE_YEARS,
+        )
+    return expiry
 
 
 def _normal_gtin(gtin: str) -> str:
@@ -236,11 +258,14 @@ def _normal_lot(lot: str) -> str:
             ),
             field="lot",
         )
-    if len(text) > MAX_LOT_LENGTH or not text.isprintable():
+    # GS1 lots (AI 10) hold printable ASCII only; letter case is not a different lot.
+    text = text.upper()
+    if len(text) > MAX_LOT_LENGTH or not all(33 <= ord(ch) <= 126 for ch in text):
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors",
-                "A lot number has at most {max} letters and digits; check it.",
+                "A lot number has at most {max} letters, digits and signs, without "
+                "accents or spaces; check it.",
             ),
             field="lot",
             max=MAX_LOT_LENGTH,
@@ -314,22 +339,23 @@ def _write_movement(
 def receive_stock(session: Session, line: ReceiptLine, *, clock: Clock = utc_now) -> str:
     """Enter one delivery line into stock; return the movement id.
 
-    Refuses an unknown product, a missing lot, a lot already expired on the
-    clinic's calendar, and a lot already received with another expiry date.
+    Refuses an unknown product, a missing lot or expiry, a lot already expired
+    on the clinic's calendar, and a lot already received with another expiry
+    date. Lots are compared in upper case ("l1" and "L1" are one lot).
     """
     session.require(Action.RECEIVE_STOCK)
     gtin = _normal_gtin(line.gtin)
     lot = _normal_lot(line.lot)
     quantity = _check_quantity(line.quantity)
-    expiry = _check_expiry(line.expiry)
     now = clock()
     today = local_date(now, session.zone)
+    expiry = _check_expiry(line.expiry, today)
     with session.transaction() as tx:
         item = tx.one("SELECT * FROM catalogue_items WHERE gtin = ? AND active = 1", (gtin,))
         if item is None:
             raise UnknownProduct(gtin=gtin)
         drug = CatalogueItem.from_row(item).label
-        if expiry is not None and _is_expired(expiry, today):
+        if _is_expired(expiry, today):
             raise ExpiredLot(lot=lot, drug=drug, expiry=expiry.isoformat())
         known = tx.one(
             "SELECT expiry FROM stock_movements WHERE catalogue_item_id = ? AND lot = ? "

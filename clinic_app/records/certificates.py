@@ -33,6 +33,7 @@ from clinic_app.records.icd11 import ICD11_SYSTEM
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row, Tx
+from clinic_app.validation import check_date
 
 CertificateKind = Literal["initial", "extension"]
 KINDS: tuple[CertificateKind, ...] = ("initial", "extension")
@@ -138,6 +139,7 @@ def _show(day: date) -> str:
 
 
 def _check_form(form: SickLeaveForm, today: date) -> None:
+    check_date(form.start_date, "start_date")
     if form.kind not in KINDS:
         raise CertificateRefused(
             QT_TRANSLATE_NOOP(

@@ -8,8 +8,9 @@ reaches the chart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from clinic_app.clock import to_iso, utc_now
 from clinic_app.errors import InvalidInput, NotFound
@@ -18,6 +19,7 @@ from clinic_app.ids import new_id
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Tx
+from clinic_app.validation import check_instant, clean_line, clean_text, parse_decimal
 
 LOINC_SYSTEM = "http://loinc.org"
 
@@ -65,13 +67,15 @@ VITAL_SIGNS: tuple[VitalSign, ...] = (
 VITALS_BY_KEY = {vital.key: vital for vital in VITAL_SIGNS}
 VITALS_BY_LOINC = {vital.loinc: vital for vital in VITAL_SIGNS}
 BMI_LOINC = "39156-5"
+# A body mass index outside this range means the weight or the height was mistyped.
+BMI_LOW, BMI_HIGH = 7.0, 90.0
 
 
 @dataclass(frozen=True)
 class ConsultationForm:
     patient_id: str
     complaint: str
-    vitals: dict[str, float] = field(default_factory=dict)  # VitalSign.key -> value
+    vitals: Mapping[str, object] = field(default_factory=dict)  # VitalSign.key -> value
     notes: str = ""
     new_allergies: tuple[tuple[str, str], ...] = ()  # (substance, reaction)
     occurred_at: datetime | None = None
@@ -87,8 +91,13 @@ class Consultation:
     vitals: dict[str, float]
 
 
-def check_vitals(vitals: dict[str, float]) -> dict[str, float]:
-    """Refuse impossible values, naming the field; return them as floats."""
+def check_vitals(vitals: Mapping[str, object]) -> dict[str, float]:
+    """Refuse impossible values, naming the field; return them as floats.
+
+    Text is accepted with a decimal point or comma ("38,5"), as typed in French.
+    """
+    if not isinstance(vitals, Mapping):
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Please check the form."), field="vitals")
     checked: dict[str, float] = {}
     for key, raw in vitals.items():
         vital = VITALS_BY_KEY.get(key)
@@ -97,8 +106,8 @@ def check_vitals(vitals: dict[str, float]) -> dict[str, float]:
                 QT_TRANSLATE_NOOP("errors", "Unknown vital sign: {key}."), field=key, key=key
             )
         try:
-            value = float(raw)
-        except (TypeError, ValueError) as exc:
+            value = parse_decimal(raw, key)
+        except InvalidInput as exc:
             raise InvalidInput(
                 QT_TRANSLATE_NOOP("errors", "{label}: enter a number."),
                 field=key,
@@ -128,36 +137,67 @@ def check_vitals(vitals: dict[str, float]) -> dict[str, float]:
             ),
             field="diastolic",
         )
+    if "weight" in checked and "height" in checked:
+        bmi = body_mass_index(checked["weight"], checked["height"])
+        if not BMI_LOW <= bmi <= BMI_HIGH:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "Weight and height do not fit together (body mass index {bmi}); check both.",
+                ),
+                field="weight",
+                bmi=f"{bmi:.0f}",
+            )
     return checked
 
 
-def _clean_text(value: str, field: str, limit: int, *, required: bool) -> str:
-    cleaned = value.strip()
-    if required and not cleaned:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The reason for the visit is missing."), field=field
+def body_mass_index(weight_kg: float, height_cm: float) -> float:
+    return weight_kg / (height_cm / 100) ** 2
+
+
+def _check_allergies(pairs: object) -> list[tuple[str, str]]:
+    if not isinstance(pairs, tuple | list) or not all(
+        isinstance(pair, tuple | list) and len(pair) == 2 for pair in pairs
+    ):
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Please check the form."), field="allergy")
+    return [
+        (
+            clean_line(substance, "allergy", limit=200),
+            clean_line(reaction, "allergy_reaction", limit=500),
         )
-    if len(cleaned) > limit:
+        for substance, reaction in pairs
+    ]
+
+
+def _check_when(occurred_at: object, now: datetime) -> datetime:
+    """A consultation happens now or in the past (typed in later), not in the future."""
+    if occurred_at is None:
+        return now
+    when = check_instant(occurred_at, "occurred_at")
+    if when > now + timedelta(minutes=10) or when < now - timedelta(days=366):
         raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "This text is too long (at most {n} characters)."),
-            field=field,
-            n=limit,
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The consultation's date must be within the last year, not in the future.",
+            ),
+            field="occurred_at",
         )
-    return cleaned
+    return when
 
 
 def record_consultation(session: Session, form: ConsultationForm) -> Consultation:
     """Save a consultation with its vital signs and any new allergies, all or nothing."""
     session.require(Action.RECORD_CONSULTATION)
-    complaint = _clean_text(form.complaint, "complaint", 2000, required=True)
-    notes = _clean_text(form.notes, "notes", 20000, required=False)
+    complaint = clean_text(form.complaint, "complaint", limit=2000)
+    if not complaint:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The reason for the visit is missing."), field="complaint"
+        )
+    notes = clean_text(form.notes, "notes", limit=20000)
     vitals = check_vitals(form.vitals)
-    allergies = [
-        (_clean_text(substance, "allergy", 200, required=False), reaction.strip()[:500])
-        for substance, reaction in form.new_allergies
-    ]
+    allergies = _check_allergies(form.new_allergies)
     now = utc_now()
-    occurred = to_iso(form.occurred_at or now)
+    occurred = to_iso(_check_when(form.occurred_at, now))
     encounter_id = new_id()
     with session.transaction() as tx:
         if tx.one("SELECT 1 FROM patients WHERE id = ?", (form.patient_id,)) is None:
@@ -185,7 +225,7 @@ def record_consultation(session: Session, form: ConsultationForm) -> Consultatio
                 tx, base, encounter_id, form.patient_id, vital.loinc, value, vital.unit
             )
         if "weight" in vitals and "height" in vitals:
-            bmi = vitals["weight"] / (vitals["height"] / 100) ** 2
+            bmi = body_mass_index(vitals["weight"], vitals["height"])
             _insert_observation(
                 tx, base, encounter_id, form.patient_id, BMI_LOINC, round(bmi, 1), "kg/m2"
             )
@@ -238,7 +278,8 @@ def _insert_observation(
 
 def record_allergy(session: Session, patient_id: str, substance: str, reaction: str = "") -> str:
     session.require(Action.RECORD_ALLERGY)
-    substance = _clean_text(substance, "allergy", 200, required=False)
+    substance = clean_line(substance, "allergy", limit=200)
+    reaction = clean_line(reaction, "allergy_reaction", limit=500)
     if not substance:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "Name the substance the patient is allergic to."),

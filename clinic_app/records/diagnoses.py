@@ -11,6 +11,7 @@ from clinic_app.ids import new_id
 from clinic_app.records.icd11 import ICD11_SYSTEM
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
+from clinic_app.validation import clean_line
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,19 @@ class Diagnosis:
 def add_diagnosis(session: Session, encounter_id: str, code: str) -> Diagnosis:
     """Code a consultation with an ICD-11 category; the WHO title is stored unmodified."""
     session.require(Action.DIAGNOSE)
-    code = code.strip().upper()
+    code = clean_line(code, "diagnosis", limit=16).upper()
     with session.transaction() as tx:
         encounter = tx.one("SELECT patient_id FROM encounters WHERE id = ?", (encounter_id,))
         if encounter is None:
             raise NotFound()
+        if tx.one(
+            "SELECT 1 FROM diagnoses WHERE encounter_id = ? AND code = ?", (encounter_id, code)
+        ):
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("errors", "{code} is already a diagnosis of this consultation."),
+                field="diagnosis",
+                code=code,
+            )
         known = tx.one("SELECT title FROM icd11_codes WHERE code = ?", (code,))
         if known is None:
             raise InvalidInput(

@@ -14,6 +14,7 @@ from clinic_app.records.search import index_key, query_tokens, token_clause
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row
+from clinic_app.validation import check_date, clean_line, clean_person_name
 
 SEXES = ("female", "male", "other", "unknown")
 MAX_NAME = 100
@@ -78,53 +79,49 @@ class Patient:
         )
 
 
-def _clean_name(value: str, field: str) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned:
-        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The name is missing."), field=field)
-    if len(cleaned) > MAX_NAME:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The name is too long (at most {n} characters)."),
-            field=field,
-            n=MAX_NAME,
-        )
-    if any(ch.isdigit() or ch in "<>{}|\\@#$%^*=+;" for ch in cleaned):
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "A name may not contain digits or symbols."),
-            field=field,
-        )
-    return cleaned
+def compact_national_id(value: str) -> str:
+    """The number as compared: upper-case letters and digits only.
+
+    The same card is written "CI 0012 3456", "ci-0012-3456" or "CI00123456":
+    one patient, one number. The number is printed as it was typed.
+    """
+    return "".join(ch for ch in value if ch.isalnum()).upper()
 
 
 def _validate(session: Session, form: PatientForm) -> PatientForm:
-    given = _clean_name(form.given_name, "given_name")
-    family = _clean_name(form.family_name, "family_name")
+    given = clean_person_name(form.given_name, "given_name", limit=MAX_NAME)
+    family = clean_person_name(form.family_name, "family_name", limit=MAX_NAME)
     if form.sex not in SEXES:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose the sex."), field="sex")
     today = local_date(utc_now(), session.zone)
-    if form.birth_date is not None and not date(1890, 1, 1) <= form.birth_date <= today:
+    birth_date = None if form.birth_date is None else check_date(form.birth_date, "birth_date")
+    if birth_date is not None and not date(1890, 1, 1) <= birth_date <= today:
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors", "The date of birth cannot be in the future or before 1890."
             ),
             field="birth_date",
         )
-    national_id = "".join(form.national_id.split()).upper()
-    if national_id and not re.fullmatch(r"[A-Z0-9/-]{4,32}", national_id):
+    national_id = clean_line(form.national_id, "national_id", limit=64).upper()
+    if national_id and not (
+        re.fullmatch(r"[A-Z0-9 ./-]+", national_id)
+        and 4 <= len(compact_national_id(national_id)) <= 32
+    ):
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
-                "errors", "The national number has 4 to 32 letters, digits, '-' or '/'."
+                "errors",
+                "The national number has 4 to 32 letters and digits "
+                "(spaces, dots and dashes are allowed).",
             ),
             field="national_id",
         )
-    phone = form.phone.strip()
+    phone = clean_line(form.phone, "phone", limit=32)
     if phone and not _PHONE.match(phone):
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "The phone number is not valid."), field="phone"
         )
-    return PatientForm(
-        given, family, form.sex, form.birth_date, national_id, phone, " ".join(form.village.split())
-    )
+    village = clean_line(form.village, "village", limit=MAX_NAME)
+    return PatientForm(given, family, form.sex, birth_date, national_id, phone, village)
 
 
 def register_patient(session: Session, form: PatientForm) -> Patient:
@@ -140,16 +137,25 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
         "sex": form.sex,
         "birth_date": form.birth_date.isoformat() if form.birth_date else None,
         "national_id": form.national_id or None,
+        "national_id_key": compact_national_id(form.national_id) or None,
         "phone": form.phone or None,
         "village": form.village or None,
-        "search_key": index_key(form.given_name, form.family_name, form.national_id, form.phone),
+        "search_key": index_key(
+            form.given_name,
+            form.family_name,
+            compact_national_id(form.national_id),
+            re.sub(r"\D", "", form.phone),
+        ),
         "author_id": session.actor.user_id,
         "created_at": now,
         "updated_at": now,
     }
     with session.transaction() as tx:
         if form.national_id:
-            existing = tx.one("SELECT id FROM patients WHERE national_id = ?", (form.national_id,))
+            existing = tx.one(
+                "SELECT id FROM patients WHERE national_id_key = ?",
+                (compact_national_id(form.national_id),),
+            )
             if existing is not None:
                 raise DuplicatePatient(existing["id"])
         tx.insert("patients", row, sync_kind="patient")
@@ -169,20 +175,28 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     An empty query lists the most recently registered patients.
     """
     session.require(Action.SEARCH_PATIENTS)
+    if not isinstance(query, str):
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field must be text."), field="query")
+    query = query[:200]  # a runaway paste stays a cheap search
     words = query_tokens(query)
     if query.strip() and not words:
         return []  # only separators typed ("_", "-"): that is no name, not "everyone"
-    sql = (
-        "SELECT * FROM patients WHERE "
-        + token_clause("search_key", len(words))
-        + " ORDER BY family_name, given_name LIMIT ?"
-        if words
-        else "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"
-    )
-    rows = session.store.all(sql, (*words, limit))
-    with session.transaction() as tx:
-        # The query text itself may be a name: only the fact and the count are audited.
-        session.audit(tx, "search_patients", object_kind="patient_search", object_id=str(len(rows)))
+    # A number typed as on the card ("CI 0012 3456") or in part ("0012 3456").
+    number = compact_national_id(query)
+    by_number = len(number) >= 4 and any(ch.isdigit() for ch in number) and number.isalnum()
+    if words:
+        where = token_clause("search_key", len(words))
+        params: tuple[object, ...] = tuple(words)
+        if by_number:
+            where = f"({where}) OR instr(national_id_key, ?) > 0"
+            params = (*params, number)
+        sql = f"SELECT * FROM patients WHERE {where} ORDER BY family_name, given_name LIMIT ?"
+    else:
+        sql = "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"
+        params = ()
+    rows = session.store.all(sql, (*params, limit))
+    # The query text itself may be a name: only the fact and the count are audited.
+    session.audit_read("search_patients", object_kind="patient_search", object_id=str(len(rows)))
     return [Patient.from_row(row) for row in rows]
 
 
@@ -192,10 +206,9 @@ def open_chart(session: Session, patient_id: str) -> Patient:
     row = session.store.one("SELECT * FROM patients WHERE id = ?", (patient_id,))
     if row is None:
         raise NotFound()
-    with session.transaction() as tx:
-        session.audit(
-            tx, "open_chart", object_kind="patient", object_id=patient_id, patient_id=patient_id
-        )
+    session.audit_read(
+        "open_chart", object_kind="patient", object_id=patient_id, patient_id=patient_id
+    )
     return Patient.from_row(row)
 
 

@@ -14,16 +14,19 @@ from datetime import datetime
 from clinic_app.clock import Clock, from_iso, local_date, to_iso, utc_now
 from clinic_app.documents.numbers import next_document_number
 from clinic_app.documents.signing import sign_document
-from clinic_app.errors import InvalidInput, NotFound
+from clinic_app.errors import ClinicError, InvalidInput, NotFound
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
+from clinic_app.records.search import tokens
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row
+from clinic_app.validation import check_whole_number, clean_line
 
 MAX_LINES = 20
 MAX_DURATION_DAYS = 365
 MAX_QUANTITY = 10_000
+MAX_TEXT = 120  # dose, frequency: what fits on a printed line
 
 
 @dataclass(frozen=True)
@@ -60,27 +63,65 @@ class Prescription:
     items: tuple[PrescriptionItem, ...]
 
 
-def _check_line(line: PrescriptionLine, index: int) -> None:
-    if not line.dose.strip() or not line.frequency.strip():
+def _check_line(line: PrescriptionLine, index: int) -> PrescriptionLine:
+    """The line as it will be signed: texts bounded and clean, counts whole numbers."""
+    field = f"line{index}"
+    dose = clean_line(line.dose, field, limit=MAX_TEXT)
+    frequency = clean_line(line.frequency, field, limit=MAX_TEXT)
+    if not dose or not frequency:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "Line {n}: give the dose and how often to take it."),
-            field=f"line{index}",
+            field=field,
             n=index + 1,
         )
-    if not 1 <= int(line.duration_days) <= MAX_DURATION_DAYS:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Line {n}: the duration must be 1 to {max} days."),
-            field=f"line{index}",
-            n=index + 1,
-            max=MAX_DURATION_DAYS,
-        )
-    if not 1 <= int(line.quantity) <= MAX_QUANTITY:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "Line {n}: the quantity must be 1 to {max}."),
-            field=f"line{index}",
-            n=index + 1,
-            max=MAX_QUANTITY,
-        )
+    duration = check_whole_number(line.duration_days, field, low=1, high=MAX_DURATION_DAYS)
+    quantity = check_whole_number(line.quantity, field, low=1, high=MAX_QUANTITY)
+    item_id = clean_line(line.catalogue_item_id, field, limit=64)
+    return PrescriptionLine(item_id, dose, frequency, duration, quantity)
+
+
+class AllergyConflict(ClinicError):
+    """A drug matches a recorded allergy: the doctor must look, then may confirm."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "This patient is recorded as allergic to {substance}, and {drug} matches it. "
+        "Check, then confirm to prescribe anyway.",
+    )
+
+
+# Allergy words a clinic records, and the ATC groups they cover (class allergies:
+# a penicillin allergy covers amoxicillin). Matching by name alone catches the rest.
+ALLERGY_CLASSES: dict[str, tuple[str, ...]] = {
+    "penicilline": ("J01C",),
+    "penicillines": ("J01C",),
+    "amoxicilline": ("J01C",),
+    "betalactamine": ("J01C", "J01D"),
+    "betalactamines": ("J01C", "J01D"),
+    "cephalosporine": ("J01D",),
+    "cephalosporines": ("J01D",),
+    "sulfamide": ("J01E", "P01BD"),
+    "sulfamides": ("J01E", "P01BD"),
+    "cotrimoxazole": ("J01E",),
+    "aspirine": ("N02BA", "B01AC06"),
+    "ains": ("M01A", "N02BA"),
+    "anti-inflammatoires": ("M01A",),
+    "quinine": ("P01BC",),
+}
+
+
+def allergy_conflicts(allergies: Sequence[str], drug_name: str, atc: str | None) -> list[str]:
+    """The recorded substances that ``drug_name`` (with its ATC code) matches."""
+    drug_words = [w for w in tokens(drug_name) if len(w) >= 4]
+    found = []
+    for substance in allergies:
+        words = [w for w in tokens(substance) if len(w) >= 4]
+        by_name = any(d.startswith(w) or w.startswith(d) for w in words for d in drug_words)
+        groups = [g for w in tokens(substance) for g in ALLERGY_CLASSES.get(w, ())]
+        by_class = bool(atc) and any(str(atc).startswith(group) for group in groups)
+        if by_name or by_class:
+            found.append(substance)
+    return found
 
 
 def write_prescription(
@@ -89,6 +130,7 @@ def write_prescription(
     patient_id: str,
     encounter_id: str | None,
     lines: Sequence[PrescriptionLine],
+    allergy_confirmed: bool = False,
     clock: Clock = utc_now,
 ) -> Prescription:
     """Write, number and sign a prescription; ``clock`` is for tests of dates only."""
@@ -104,8 +146,7 @@ def write_prescription(
             field="lines",
             max=MAX_LINES,
         )
-    for index, line in enumerate(lines):
-        _check_line(line, index)
+    lines = [_check_line(line, index) for index, line in enumerate(lines)]
     issued = clock()
     site_code = session.store.setting("site_code") or "XXX"
     prescription_id = new_id()
@@ -124,6 +165,11 @@ def write_prescription(
             raise NotFound()
         items: list[PrescriptionItem] = []
         gtins: list[list[object]] = []
+        allergies = [
+            row["substance"]
+            for row in tx.all("SELECT substance FROM allergies WHERE patient_id = ?", (patient_id,))
+        ]
+        overridden: list[str] = []
         for index, line in enumerate(lines):
             drug = tx.one(
                 "SELECT * FROM catalogue_items WHERE id = ? AND active = 1",
@@ -135,6 +181,10 @@ def write_prescription(
                     field=f"line{index}",
                     n=index + 1,
                 )
+            conflicts = allergy_conflicts(allergies, drug["name"], drug["atc"])
+            if conflicts and not allergy_confirmed:
+                raise AllergyConflict(substance=", ".join(conflicts), drug=drug["name"])
+            overridden.extend(conflicts)
             items.append(
                 PrescriptionItem(
                     new_id(),
@@ -197,6 +247,8 @@ def write_prescription(
             object_kind="prescription",
             object_id=prescription_id,
             patient_id=patient_id,
+            # Identifiers only: that an allergy warning was overridden, not which one.
+            detail="allergy_warning_overridden" if overridden else "",
         )
     return Prescription(
         prescription_id,

@@ -1,52 +1,229 @@
-"""Creating a clinic, its users, and logging in.
+"""Creating a clinic, its users, logging in, and keeping passwords.
 
 Logging in *is* unlocking: the user's password unwraps their key slot, which
-opens the database; there is no other password check to get wrong.
+opens the database; there is no other password check to get wrong. Every
+change to a password (a new user, a changed or reset password, an account
+enabled again) rewraps that one user's slot in ``keyslots.json`` and never
+rewrites the database (see ``clinic_app.storage.keys``).
+
+Lock-out. After ``MAX_FAILURES`` consecutive wrong passwords for one user name,
+each further attempt is refused for a delay that doubles (30 s, 1 min, 2 min,
+... at most 15 min) *before* any key derivation runs, and a right password
+resets the count. The counters live in ``keyslots.json`` because they must work
+before the database is open; they count unknown user names too, so the
+lock-out says nothing about which names exist. What it protects against: a
+person at the shared laptop's keyboard trying passwords. What it does not:
+someone who copies ``keyslots.json`` and ``clinic.db`` guesses offline, as
+fast as the Argon2id cost (``STANDARD_COST``) lets them; only long passwords
+(``check_password_rules``) help there.
+
+Failed logins cannot be written to the encrypted audit trail while the
+database is locked: they are counted beside the lock-out counters and written
+as one "failed_login" entry per user (count and time of the last one;
+identifiers only) at the next successful login of anyone.
+
+Disabled accounts, and those voided by a re-key, have no key slot at all:
+``keyslots.json`` keeps only their state, so login can say why it refuses.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hmac
+import math
 import re
+import weakref
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from clinic_app.clock import clinic_zone, to_iso, utc_now
+from clinic_app.clock import Clock, clinic_zone, from_iso, to_iso, utc_now
 from clinic_app.errors import (
     AccountDisabled,
     ClinicAlreadyExists,
+    ClinicError,
     InvalidInput,
     NoClinicDatabase,
+    NotAClinicDatabase,
+    NotFound,
     WrongPassword,
 )
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
 from clinic_app.security.permissions import Action, Actor, Role, format_roles, parse_roles
 from clinic_app.session import Session
-from clinic_app.storage.keys import STANDARD_COST, KdfCost, KeySlots, new_database_key
+from clinic_app.storage.keys import (
+    RECOVERY_SLOT,
+    STANDARD_COST,
+    KdfCost,
+    KeySlots,
+    editing_slots,
+    folder_lock,
+    new_database_key,
+    next_slots_path,
+)
 from clinic_app.storage.store import DB_FILE, SLOTS_FILE, Store, Tx, open_store
 
-MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+class AccountLockedOut(ClinicError):
+    """Too many wrong passwords in a row for this user name; ``seconds`` until the next try."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors", "Too many failed attempts; try again in {minutes} minutes."
+    )
+
+    def __init__(self, *, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(minutes=max(1, math.ceil(seconds / 60)))
+
+
+class PasswordResetRequired(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Your password no longer opens the clinic (the clinic's key was changed). "
+        "Ask the clinic admin for a temporary password.",
+    )
+
+
+# --- password rules -----------------------------------------------------------------
+
+MIN_PASSWORD_LENGTH = 10
+
+# Among the first guesses of anyone trying passwords (lists of leaked passwords,
+# English and French), kept to those the length rule alone would let through.
+COMMON_PASSWORDS = frozenset(
+    [
+        "password12",
+        "password123",
+        "password1234",
+        "password12345",
+        "passw0rd123",
+        "p@ssword123",
+        "motdepasse",
+        "motdepasse1",
+        "motdepasse12",
+        "motdepasse123",
+        "qwertyuiop",
+        "qwertyuiop1",
+        "qwerty1234",
+        "qwerty12345",
+        "qwerty123456",
+        "azertyuiop",
+        "azertyuiop1",
+        "azerty1234",
+        "azerty12345",
+        "azerty123456",
+        "abcdefghij",
+        "abcdefghijk",
+        "abcd123456",
+        "abc1234567",
+        "1q2w3e4r5t",
+        "1q2w3e4r5t6y",
+        "q1w2e3r4t5",
+        "1qaz2wsx3edc",
+        "iloveyou12",
+        "iloveyou123",
+        "jetaime123",
+        "welcome123",
+        "welcome1234",
+        "letmein123",
+        "changeme12",
+        "changeme123",
+        "sunshine12",
+        "princess12",
+        "football12",
+        "football123",
+        "baseball12",
+        "dragon1234",
+        "monkey1234",
+        "superman12",
+        "starwars12",
+        "trustno123",
+        "administrator",
+        "admin12345",
+        "admin123456",
+        "administrateur",
+        "bienvenue1",
+        "bienvenue12",
+        "bienvenue123",
+        "bonjour123",
+        "soleil1234",
+        "doudou1234",
+        "chouchou12",
+        "clinique12",
+        "clinique123",
+        "hopital123",
+        "docteur123",
+        "infirmiere1",
+        "infirmier1",
+        "pharmacie1",
+        "pharmacie12",
+        "password!!",
+    ]
+)
+
+
+def check_password_rules(password: str, *, username: str = "") -> None:
+    """Refuse a password that is easy to guess; the message says what to do instead."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The password must have at least {n} characters. "
+                "A short sentence is long enough and easy to remember.",
+            ),
+            field="password",
+            n=MIN_PASSWORD_LENGTH,
+        )
+    lowered = password.lower()
+    if username and lowered.strip() == normalise_username(username):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "The password must not be the user name. Choose something only you know."
+            ),
+            field="password",
+        )
+    if password.isdigit():
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The password must not be only digits. Add letters, or use a short sentence.",
+            ),
+            field="password",
+        )
+    if len(set(password)) == 1:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The password must not repeat a single character. Use a short sentence instead.",
+            ),
+            field="password",
+        )
+    if lowered in COMMON_PASSWORDS:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "This password is among the first anyone would try. Choose another one.",
+            ),
+            field="password",
+        )
 
 
 def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The password must have at least {n} characters."),
-            field="password",
-            n=MIN_PASSWORD_LENGTH,
-        )
-
-
-def _check_username(username: str) -> str:
+def check_username(username: str) -> str:
     username = normalise_username(username)
     if not _USERNAME.match(username):
         raise InvalidInput(
@@ -60,6 +237,286 @@ def _check_username(username: str) -> str:
     return username
 
 
+# --- lock-out ------------------------------------------------------------------------
+
+MAX_FAILURES = 5
+FIRST_DELAY_S = 30
+MAX_DELAY_S = 15 * 60
+# Names tried that have no slot (typos, guesses) are remembered, but not forever.
+MAX_UNKNOWN_NAMES = 100
+
+# Account states kept in keyslots.json (no slot, and this says why).
+DISABLED = "disabled"
+RESET_REQUIRED = "reset_required"
+
+
+def lockout_delay(failures: int) -> int:
+    """Seconds refused after the ``failures``-th wrong password in a row (0 below the limit)."""
+    if failures < MAX_FAILURES:
+        return 0
+    return int(min(FIRST_DELAY_S * 2 ** min(failures - MAX_FAILURES, 16), MAX_DELAY_S))
+
+
+def _refuse_if_locked_out(slots: KeySlots, name: str, now: datetime) -> None:
+    until = slots.accounts.get(name, {}).get("locked_until")
+    if not until:
+        return
+    # min(): a laptop clock set back must not lock someone out for days.
+    remaining = min((from_iso(until) - now).total_seconds(), MAX_DELAY_S)
+    if remaining > 0:
+        raise AccountLockedOut(seconds=math.ceil(remaining))
+
+
+def _refuse_by_state(slots: KeySlots, name: str) -> None:
+    state = slots.accounts.get(name, {}).get("state")
+    if state == DISABLED:
+        raise AccountDisabled()
+    if state == RESET_REQUIRED:
+        raise PasswordResetRequired()
+
+
+def _record_failure(path: Path, name: str, now: datetime, *, audited: bool = False) -> None:
+    with editing_slots(path) as slots:
+        info = slots.account(name)
+        failures = int(info.get("failures", 0)) + 1
+        info["failures"] = failures
+        info["last_failure"] = to_iso(now)
+        if not audited:
+            info["unaudited"] = int(info.get("unaudited", 0)) + 1
+        delay = lockout_delay(failures)
+        if delay:
+            info["locked_until"] = to_iso(now + timedelta(seconds=delay))
+        _forget_old_unknown_names(slots)
+
+
+def _forget_old_unknown_names(slots: KeySlots) -> None:
+    unknown = [
+        name
+        for name, info in slots.accounts.items()
+        if name not in slots.slots and not info.get("state")
+    ]
+    if len(unknown) > MAX_UNKNOWN_NAMES:
+        unknown.sort(key=lambda name: str(slots.accounts[name].get("last_failure", "")))
+        for name in unknown[: len(unknown) - MAX_UNKNOWN_NAMES]:
+            del slots.accounts[name]
+
+
+def _clear_lockout(info: dict[str, Any]) -> None:
+    for field in ("failures", "locked_until"):
+        info.pop(field, None)
+
+
+def _record_success(path: Path, name: str) -> dict[str, tuple[int, str]]:
+    """Reset ``name``'s lock-out; return every user name's failures not yet audited."""
+    with editing_slots(path) as slots:
+        _clear_lockout(slots.account(name))
+        return {
+            user: (int(info["unaudited"]), str(info.get("last_failure", "")))
+            for user, info in slots.accounts.items()
+            if info.get("unaudited")
+        }
+
+
+def _audit_failed_logins(session: Session, pending: dict[str, tuple[int, str]]) -> None:
+    """Write the failures counted while the database was locked, then forget them."""
+    if not pending:
+        return
+    with session.transaction() as tx:
+        for name, (count, last) in sorted(pending.items()):
+            row = tx.one("SELECT id FROM users WHERE username = ?", (name,))
+            # An unknown name may be a password typed in the wrong box: never stored.
+            session.audit(
+                tx,
+                "failed_login",
+                object_kind="user" if row is not None else "unknown_user",
+                object_id=row["id"] if row is not None else "",
+                outcome="refused",
+                detail=f"count={count};last={last}",
+            )
+    with editing_slots(session.data_dir / SLOTS_FILE) as slots:
+        for name, (count, _) in pending.items():
+            info = slots.accounts.get(name)
+            if info is not None:
+                left = int(info.get("unaudited", 0)) - count
+                if left > 0:
+                    info["unaudited"] = left
+                else:
+                    info.pop("unaudited", None)
+
+
+# --- opening the clinic ---------------------------------------------------------------
+
+
+def clinic_exists(data_dir: Path) -> bool:
+    return (data_dir / DB_FILE).is_file()
+
+
+def unlock_clinic(data_dir: Path, name: str, secret: str, *, clock: Clock = utc_now) -> Store:
+    """Open the database with slot ``name`` (a user name or the recovery slot).
+
+    Keeps the lock-out (refuses before deriving anything; counts a failure;
+    resets on success) and finishes a re-key that stopped between
+    re-encrypting the database and renaming ``keyslots.json.next`` into place.
+    Raises ``WrongPassword``, ``AccountLockedOut``, ``AccountDisabled``,
+    ``PasswordResetRequired``, ``NotAClinicDatabase``.
+    """
+    if not clinic_exists(data_dir):
+        raise NoClinicDatabase(path=str(data_dir))
+    path = data_dir / SLOTS_FILE
+    slots = KeySlots.load(path)
+    now = clock()
+    _refuse_if_locked_out(slots, name, now)
+    _refuse_by_state(slots, name)
+    try:
+        key = slots.unlock(name, secret)
+    except WrongPassword:
+        _record_failure(path, name, now)
+        raise
+    try:
+        store = _open_checked(data_dir, key, slots.clinic_id)
+    except NotAClinicDatabase:
+        store = _open_with_next_slots(data_dir, name, secret)
+    return store
+
+
+def _open_checked(data_dir: Path, key: bytes, clinic_id: str) -> Store:
+    store = open_store(data_dir / DB_FILE, key)
+    if store.setting("clinic_id") != clinic_id:
+        # The slots belong to another clinic's database.
+        store.close()
+        raise WrongPassword()
+    return store
+
+
+def _open_with_next_slots(data_dir: Path, name: str, secret: str) -> Store:
+    """The database no longer opens with ``keyslots.json``: was a re-key interrupted?"""
+    path = data_dir / SLOTS_FILE
+    pending_path = next_slots_path(path)
+    if not pending_path.is_file():
+        raise NotAClinicDatabase(path=str(data_dir / DB_FILE))
+    pending = KeySlots.load(pending_path)
+    _refuse_by_state(pending, name)
+    key = pending.unlock(name, secret)
+    store = _open_checked(data_dir, key, pending.clinic_id)
+    # The new key opens the database: the re-key did finish; its slots are the real ones.
+    with folder_lock(data_dir):
+        if pending_path.is_file():
+            pending_path.replace(path)
+    return store
+
+
+def _actor(row: Any) -> Actor:
+    return Actor(row["id"], row["username"], row["display_name"], parse_roles(row["roles"]))
+
+
+def login(data_dir: Path, username: str, password: str, *, clock: Clock = utc_now) -> Session:
+    """Unlock the clinic with this user's password.
+
+    Raises ``WrongPassword``, ``AccountLockedOut``, ``AccountDisabled``,
+    ``PasswordResetRequired``, ``NoClinicDatabase``, ``NotAClinicDatabase``.
+    """
+    username = normalise_username(username)
+    store = unlock_clinic(data_dir, username, password, clock=clock)
+    try:
+        row = store.one("SELECT * FROM users WHERE username = ?", (username,))
+        if row is None:
+            raise WrongPassword()
+        if not row["active"]:
+            raise AccountDisabled()
+    except BaseException:
+        store.close()
+        raise
+    session = Session(store=store, actor=_actor(row), data_dir=data_dir)
+    pending = _record_success(data_dir / SLOTS_FILE, username)
+    with session.transaction() as tx:
+        session.audit(tx, "login", object_kind="user", object_id=session.actor.user_id)
+    _audit_failed_logins(session, pending)
+    return session
+
+
+def logout(session: Session) -> None:
+    with contextlib.suppress(Exception), session.transaction() as tx:
+        session.audit(tx, "logout", object_kind="user", object_id=session.actor.user_id)
+    session.close()
+
+
+def switch_user(
+    session: Session, username: str, password: str, *, clock: Clock = utc_now
+) -> Session:
+    """Another person takes the (locked) workstation: log them in, then log the first out.
+
+    If the new login is refused, ``session`` stays as it was (still locked).
+    """
+    new_session = login(session.data_dir, username, password, clock=clock)
+    logout(session)
+    return new_session
+
+
+def unlock_session(session: Session, password: str, *, clock: Clock = utc_now) -> None:
+    """The screen was locked: the *same* user types their password again.
+
+    Counts toward the lock-out like a login and is audited ("unlock", ok or
+    refused). Raises ``WrongPassword``, ``AccountLockedOut``,
+    ``AccountDisabled`` (an admin disabled the account meanwhile),
+    ``PasswordResetRequired``.
+    """
+    _check_own_password(session, password, clock=clock, action="unlock")
+    with session.transaction() as tx:
+        session.audit(tx, "unlock", object_kind="user", object_id=session.actor.user_id)
+
+
+def _check_own_password(session: Session, password: str, *, clock: Clock, action: str) -> None:
+    """Check that ``password`` opens the acting user's slot to *this* database's key."""
+    path = session.data_dir / SLOTS_FILE
+    name = session.actor.username
+    slots = KeySlots.load(path)
+    now = clock()
+    _refuse_if_locked_out(slots, name, now)
+    _refuse_by_state(slots, name)
+    try:
+        key = slots.unlock(name, password)
+        if not hmac.compare_digest(key, database_key(session.store)):
+            raise WrongPassword()
+    except WrongPassword:
+        _record_failure(path, name, now, audited=True)
+        with session.transaction() as tx:
+            session.audit(
+                tx, action, object_kind="user", object_id=session.actor.user_id, outcome="refused"
+            )
+        raise
+    with editing_slots(path) as fresh:
+        _clear_lockout(fresh.account(name))
+
+
+def database_key(store: Store) -> bytes:
+    return store._key
+
+
+# --- a new clinic ----------------------------------------------------------------------
+
+# The recovery key of a clinic just made, until the window (or the command
+# line) takes it to show it: it is never stored anywhere in clear.
+_FRESH_RECOVERY_KEYS: dict[int, tuple[weakref.ref[Session], str]] = {}
+
+
+def take_recovery_key(session: Session) -> str | None:
+    """The recovery key of the clinic ``create_clinic`` just made, once; later ``None``.
+
+    Show it to the administrator to print or copy on paper, and say it is shown
+    only this once: it opens the clinic when every password is lost.
+    """
+    held = _FRESH_RECOVERY_KEYS.pop(id(session), None)
+    if held is None or held[0]() is not session:
+        return None
+    return held[1]
+
+
+def _hold_recovery_key(session: Session, text: str) -> None:
+    key = id(session)
+    _FRESH_RECOVERY_KEYS[key] = (weakref.ref(session), text)
+    weakref.finalize(session, _FRESH_RECOVERY_KEYS.pop, key, None)
+
+
 def create_clinic(
     data_dir: Path,
     *,
@@ -71,16 +528,18 @@ def create_clinic(
     admin_display_name: str,
     cost: KdfCost = STANDARD_COST,
 ) -> Session:
-    """First start: a new encrypted database and its first administrator.
+    """First start: a new encrypted database, its first administrator, its recovery key.
 
     The database is built under a temporary name and renamed into place last,
-    so a power cut during set-up leaves no half-made clinic behind.
+    so a power cut during set-up leaves no half-made clinic behind. The
+    recovery key is made here and handed out once by ``take_recovery_key``.
     """
     from clinic_app.records.icd11 import load_bundled_icd11
+    from clinic_app.security.recovery import make_recovery_key, recovery_secret
 
     clinic_zone(timezone)
-    admin_username = _check_username(admin_username)
-    check_password_rules(admin_password)
+    admin_username = check_username(admin_username)
+    check_password_rules(admin_password, username=admin_username)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     db_path = data_dir / DB_FILE
     if db_path.exists():
@@ -116,12 +575,18 @@ def create_clinic(
         store.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
+    recovery_key = make_recovery_key()
     slots = KeySlots(data_dir / SLOTS_FILE, clinic_id, {})
-    slots.set_password(admin_username, admin_password, key, cost)
+    slots.slots[admin_username] = slots.wrap(admin_username, admin_password, key, cost)
+    slots.slots[RECOVERY_SLOT] = slots.wrap(RECOVERY_SLOT, recovery_secret(recovery_key), key, cost)
+    next_slots_path(slots.path).unlink(missing_ok=True)
+    slots.save()
     for suffix in ("-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
     partial.replace(db_path)
-    return login(data_dir, admin_username, admin_password)
+    session = login(data_dir, admin_username, admin_password)
+    _hold_recovery_key(session, recovery_key)
+    return session
 
 
 def _insert_user(
@@ -141,41 +606,48 @@ def _insert_user(
     )
 
 
-def clinic_exists(data_dir: Path) -> bool:
-    return (data_dir / DB_FILE).is_file()
+# --- users and their passwords ---------------------------------------------------------
 
 
-def login(data_dir: Path, username: str, password: str) -> Session:
-    """Unlock the clinic with this user's password; raise ``WrongPassword`` otherwise."""
-    if not clinic_exists(data_dir):
-        raise NoClinicDatabase(path=str(data_dir))
-    username = normalise_username(username)
-    slots = KeySlots.load(data_dir / SLOTS_FILE)
-    key = slots.unlock(username, password)
-    store = open_store(data_dir / DB_FILE, key)
-    try:
-        if store.setting("clinic_id") != slots.clinic_id:
-            # The slots belong to another clinic's database.
-            raise WrongPassword()
-        row = store.one("SELECT * FROM users WHERE username = ?", (username,))
-        if row is None:
-            raise WrongPassword()
-        if not row["active"]:
-            raise AccountDisabled()
-    except BaseException:
-        store.close()
-        raise
-    actor = Actor(row["id"], row["username"], row["display_name"], parse_roles(row["roles"]))
-    session = Session(store=store, actor=actor, data_dir=data_dir)
-    with session.transaction() as tx:
-        session.audit(tx, "login", object_kind="user", object_id=actor.user_id)
-    return session
+@dataclass(frozen=True)
+class UserAccount:
+    """A user as the admin's list shows them."""
+
+    user_id: str
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    active: bool
+    password_reset_required: bool  # voided by a re-key: needs a temporary password
+    must_change_password: bool  # holds a temporary password set by an admin
+    locked_out_until: str  # ISO-8601 UTC, "" when not locked out
 
 
-def logout(session: Session) -> None:
-    with contextlib.suppress(Exception), session.transaction() as tx:
-        session.audit(tx, "logout", object_kind="user", object_id=session.actor.user_id)
-    session.close()
+def list_users(session: Session) -> list[UserAccount]:
+    session.require(Action.MANAGE_USERS)
+    slots = KeySlots.load(session.data_dir / SLOTS_FILE)
+    users = []
+    for row in session.store.all("SELECT * FROM users ORDER BY username"):
+        info = slots.accounts.get(row["username"], {})
+        users.append(
+            UserAccount(
+                user_id=row["id"],
+                username=row["username"],
+                display_name=row["display_name"],
+                roles=parse_roles(row["roles"]),
+                active=bool(row["active"]),
+                password_reset_required=info.get("state") == RESET_REQUIRED,
+                must_change_password=bool(info.get("must_change")),
+                locked_out_until=str(info.get("locked_until", "")),
+            )
+        )
+    return users
+
+
+def must_change_password(session: Session) -> bool:
+    """True when the acting user logged in with a temporary password an admin set."""
+    slots = KeySlots.load(session.data_dir / SLOTS_FILE)
+    return bool(slots.accounts.get(session.actor.username, {}).get("must_change"))
 
 
 def create_user(
@@ -189,12 +661,12 @@ def create_user(
 ) -> str:
     """Add a user and their key slot; the database itself is not rewritten."""
     session.require(Action.MANAGE_USERS)
-    username = _check_username(username)
-    check_password_rules(password)
-    if not roles:
-        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose at least one role."), field="roles")
+    username = check_username(username)
+    check_password_rules(password, username=username)
+    _check_roles(roles)
     user_id = new_id()
-    slots = KeySlots.load(session.data_dir / SLOTS_FILE)
+    path = session.data_dir / SLOTS_FILE
+    slot = KeySlots.load(path).wrap(username, password, database_key(session.store), cost)
     with session.transaction() as tx:
         if tx.one("SELECT 1 FROM users WHERE username = ?", (username,)):
             raise InvalidInput(
@@ -205,9 +677,181 @@ def create_user(
         _insert_user(tx, user_id, username, display_name, roles, to_iso(utc_now()))
         session.audit(tx, "create_user", object_kind="user", object_id=user_id)
         # Written inside the transaction: if the slot cannot be saved, the user is not added.
-        slots.set_password(username, password, _database_key(session.store), cost)
+        with editing_slots(path) as slots:
+            slots.slots[username] = slot
+            slots.accounts.pop(username, None)  # counters of earlier guesses at this name
     return user_id
 
 
-def _database_key(store: Store) -> bytes:
-    return store._key
+def change_password(
+    session: Session,
+    old_password: str,
+    new_password: str,
+    *,
+    cost: KdfCost = STANDARD_COST,
+    clock: Clock = utc_now,
+) -> None:
+    """The acting user changes their own password: their one slot is rewrapped.
+
+    The old password is checked (a wrong one counts toward the lock-out).
+    """
+    username = session.actor.username
+    check_password_rules(new_password, username=username)
+    if new_password == old_password:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "The new password must differ from the current one."),
+            field="password",
+        )
+    _check_own_password(session, old_password, clock=clock, action="change_password")
+    path = session.data_dir / SLOTS_FILE
+    slot = KeySlots.load(path).wrap(username, new_password, database_key(session.store), cost)
+    with session.transaction() as tx:
+        session.audit(tx, "change_password", object_kind="user", object_id=session.actor.user_id)
+        with editing_slots(path) as slots:
+            slots.slots[username] = slot
+            slots.account(username).pop("must_change", None)
+
+
+def _user_row(tx: Tx, username: str) -> Any:
+    row = tx.one("SELECT * FROM users WHERE username = ?", (normalise_username(username),))
+    if row is None:
+        raise NotFound(
+            QT_TRANSLATE_NOOP("errors", "There is no user named {username}."),
+            username=normalise_username(username),
+        )
+    return row
+
+
+def reset_password(
+    session: Session,
+    username: str,
+    new_password: str,
+    *,
+    cost: KdfCost = STANDARD_COST,
+) -> None:
+    """An admin gives ``username`` a temporary password (forgotten, or voided by a re-key).
+
+    Rewraps that user's slot only, lifts their lock-out, and marks the password
+    as one to change (``must_change_password``).
+    """
+    session.require(Action.MANAGE_USERS)
+    username = normalise_username(username)
+    check_password_rules(new_password, username=username)
+    path = session.data_dir / SLOTS_FILE
+    slot = KeySlots.load(path).wrap(username, new_password, database_key(session.store), cost)
+    with session.transaction() as tx:
+        row = _user_row(tx, username)
+        if not row["active"]:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "errors", "The account {username} is disabled. Enable it with a new password."
+                ),
+                field="username",
+                username=username,
+            )
+        session.audit(tx, "reset_password", object_kind="user", object_id=row["id"])
+        with editing_slots(path) as slots:
+            slots.slots[username] = slot
+            info = slots.account(username)
+            _clear_lockout(info)
+            info.pop("state", None)
+            if username != session.actor.username:
+                info["must_change"] = True
+
+
+def _refuse_to_remove_last_admin(tx: Tx, user_id: str) -> None:
+    others = tx.one(
+        "SELECT count(*) AS n FROM users WHERE active = 1 AND id != ? "
+        "AND (',' || roles || ',') LIKE '%,admin,%'",
+        (user_id,),
+    )
+    if others is None or int(others["n"]) == 0:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The clinic must keep at least one active administrator. "
+                "Give the admin role to someone else first.",
+            ),
+            field="roles",
+        )
+
+
+def disable_user(session: Session, username: str) -> None:
+    """Disable an account: its key slot is deleted, so its password opens nothing.
+
+    Refused for oneself and for the last active administrator.
+    """
+    session.require(Action.MANAGE_USERS)
+    username = normalise_username(username)
+    if username == session.actor.username:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "You cannot disable your own account. Ask another administrator."
+            ),
+            field="username",
+        )
+    with session.transaction() as tx:
+        row = _user_row(tx, username)
+        if Role.ADMIN in parse_roles(row["roles"]):
+            _refuse_to_remove_last_admin(tx, row["id"])
+        tx.update("users", {"id": row["id"], "active": 0, "updated_at": to_iso(utc_now())})
+        session.audit(tx, "disable_user", object_kind="user", object_id=row["id"])
+        with editing_slots(session.data_dir / SLOTS_FILE) as slots:
+            slots.slots.pop(username, None)
+            info = slots.account(username)
+            info["state"] = DISABLED
+            info.pop("must_change", None)
+
+
+def enable_user(
+    session: Session,
+    username: str,
+    temporary_password: str,
+    *,
+    cost: KdfCost = STANDARD_COST,
+) -> None:
+    """Enable an account again, with a temporary password (its old slot was deleted)."""
+    session.require(Action.MANAGE_USERS)
+    username = normalise_username(username)
+    check_password_rules(temporary_password, username=username)
+    path = session.data_dir / SLOTS_FILE
+    slot = KeySlots.load(path).wrap(username, temporary_password, database_key(session.store), cost)
+    with session.transaction() as tx:
+        row = _user_row(tx, username)
+        tx.update("users", {"id": row["id"], "active": 1, "updated_at": to_iso(utc_now())})
+        session.audit(tx, "enable_user", object_kind="user", object_id=row["id"])
+        with editing_slots(path) as slots:
+            slots.slots[username] = slot
+            info = slots.account(username)
+            _clear_lockout(info)
+            info.pop("state", None)
+            info["must_change"] = True
+
+
+def set_roles(session: Session, username: str, roles: set[Role]) -> None:
+    """Change what a user may do; audited as a "permission_change" (old and new roles).
+
+    No key slot changes. A user already logged in keeps their roles until they
+    log in again.
+    """
+    session.require(Action.MANAGE_USERS)
+    _check_roles(roles)
+    with session.transaction() as tx:
+        row = _user_row(tx, username)
+        old = parse_roles(row["roles"])
+        if Role.ADMIN in old and Role.ADMIN not in roles:
+            _refuse_to_remove_last_admin(tx, row["id"])
+        new = format_roles(roles)
+        tx.update("users", {"id": row["id"], "roles": new, "updated_at": to_iso(utc_now())})
+        session.audit(
+            tx,
+            "permission_change",
+            object_kind="user",
+            object_id=row["id"],
+            detail=f"{format_roles(old)}->{new}",
+        )
+
+
+def _check_roles(roles: set[Role]) -> None:
+    if not roles:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose at least one role."), field="roles")

@@ -20,9 +20,14 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from clinic_app.storage.store import Store, Tx
+
+if TYPE_CHECKING:
+    from clinic_app.session import Session
 
 # The fields covered by the hash, in this order. Adding one is a new chain version.
 CHAINED_FIELDS = (
@@ -101,14 +106,192 @@ def verify_audit_chain(store: Store) -> AuditCheck:
 
 
 def rechain_existing(conn: Any, clinic_id: str) -> None:
-    """Migration 1 -> 2: number and hash the entries written before the chain existed."""
+    """Migration 1 -> 2: copy the entries written before the chain existed into
+    ``audit_log``, numbered in the order they were written, and hash them."""
     prev = genesis_hash(clinic_id)
-    rows = conn.execute("SELECT rowid AS r, * FROM audit_events ORDER BY rowid").fetchall()
+    rows = conn.execute("SELECT * FROM audit_events ORDER BY rowid").fetchall()
     for seq, row in enumerate(rows, start=1):
         entry = {**dict(row), "seq": seq, "site_id": clinic_id, "detail": ""}
-        digest = chain_hash(prev, entry)
-        conn.execute(
-            "UPDATE audit_events SET seq = ?, site_id = ?, prev_hash = ?, hash = ? WHERE rowid = ?",
-            (seq, clinic_id, prev, digest, row["r"]),
+        entry["prev_hash"] = prev
+        entry["hash"] = prev = chain_hash(prev, entry)
+        columns = ", ".join(entry)
+        marks = ", ".join("?" for _ in entry)
+        conn.execute(f"INSERT INTO audit_log ({columns}) VALUES ({marks})", tuple(entry.values()))
+
+
+# --- reading the trail -----------------------------------------------------------
+#
+# Who may read what: the whole trail (any patient, any user, any dates) is for
+# the clinic admin (``Action.VIEW_AUDIT``). "Who opened this record?" answers
+# for one patient and shows only staff names, roles, times and workstations —
+# nothing a person who may open that chart could not already see — so besides
+# the admin, anyone who may open charts (``Action.OPEN_CHART``: nurses, doctors)
+# may ask it. Both reads are themselves audited.
+
+# Actions that show a chart to someone: a normal opening, or "break the glass".
+CHART_OPENING_ACTIONS = ("open_chart", "emergency_access")
+AUDIT_LIMIT_MAX = 5000
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    occurred_at: str  # ISO-8601 UTC
+    user_id: str
+    username: str  # "" when the user is unknown here (e.g. a record from another clinic)
+    user_name: str
+    roles: str  # comma-separated role names, as they were at the time
+    action: str
+    object_kind: str
+    object_id: str
+    patient_id: str  # "" when the action was about no patient
+    outcome: str
+    workstation: str
+
+
+@dataclass(frozen=True)
+class ChartOpening:
+    occurred_at: str  # ISO-8601 UTC
+    user_id: str
+    username: str
+    user_name: str
+    roles: str  # as they were at the time
+    action: str  # one of CHART_OPENING_ACTIONS
+    workstation: str
+
+    @property
+    def emergency(self) -> bool:
+        return self.action == "emergency_access"
+
+
+def short_id(record_id: str) -> str:
+    """The record number people read aloud: the last 8 characters of the id.
+
+    Ids are UUIDv7: their start is a timestamp (the same for records made in
+    the same minute), their end is random, hence unique enough to find one.
+    """
+    return record_id[-8:] if record_id else ""
+
+
+def _utc_start_of(day: date, zone: ZoneInfo) -> str:
+    from clinic_app.clock import to_iso
+
+    return to_iso(datetime.combine(day, time.min, tzinfo=zone))
+
+
+def audit_entries(
+    session: Session,
+    *,
+    patient_id: str | None = None,
+    user_id: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> list[AuditEntry]:
+    """The newest entries first, filtered; ``since`` / ``until`` are the clinic's calendar days.
+
+    ``patient_id`` is the full id or its short form (``short_id``). Days are
+    the clinic's wall-clock days, both included. Requires ``Action.VIEW_AUDIT``;
+    the reading is audited ("view_audit", with the filters' ids, never a name).
+    """
+    from clinic_app.security.permissions import Action
+
+    session.require(Action.VIEW_AUDIT)
+    session.flush_audit()  # reads queued a moment ago belong in what the admin sees
+    clauses: list[str] = []
+    params: list[Any] = []
+    patient_key = (patient_id or "").strip().lower().lstrip("#")
+    if patient_key:
+        if len(patient_key) >= 32:
+            clauses.append("a.patient_id = ?")
+            params.append(patient_key)
+        else:
+            # The end of the id; substr (not LIKE) so that no typed character is a wildcard.
+            clauses.append("substr(a.patient_id, -?) = ?")
+            params += [len(patient_key), patient_key]
+    if user_id:
+        clauses.append("a.user_id = ?")
+        params.append(user_id)
+    zone = session.zone
+    if since is not None:
+        clauses.append("a.occurred_at >= ?")
+        params.append(_utc_start_of(since, zone))
+    if until is not None:
+        clauses.append("a.occurred_at < ?")
+        params.append(_utc_start_of(until + timedelta(days=1), zone))
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    limit = max(1, min(int(limit), AUDIT_LIMIT_MAX))
+    rows = session.store.all(
+        "SELECT a.*, u.username AS u_username, u.display_name AS u_name "
+        "FROM audit_events a LEFT JOIN users u ON u.id = a.user_id "
+        f"{where} ORDER BY a.seq DESC LIMIT ?",
+        (*params, limit),
+    )
+    entries = [
+        AuditEntry(
+            seq=int(row["seq"]),
+            occurred_at=row["occurred_at"],
+            user_id=row["user_id"] or "",
+            username=row["u_username"] or "",
+            user_name=row["u_name"] or "",
+            roles=row["roles"] or "",
+            action=row["action"],
+            object_kind=row["object_kind"] or "",
+            object_id=row["object_id"] or "",
+            patient_id=row["patient_id"] or "",
+            outcome=row["outcome"] or "",
+            workstation=row["workstation"] or "",
         )
-        prev = digest
+        for row in rows
+    ]
+    full_patient_id = patient_key if len(patient_key) >= 32 else ""
+    # The filters as ids (a short patient number goes to detail: the patient_id
+    # column only ever holds a whole id), and how many entries were shown.
+    session.audit_read(
+        "view_audit",
+        object_kind="audit_trail",
+        object_id=user_id or "",
+        patient_id=full_patient_id or None,
+        detail=f"entries={len(entries)}"
+        + (f";patient={patient_key}" if patient_key and not full_patient_id else ""),
+    )
+    return entries
+
+
+def who_opened(session: Session, patient_id: str) -> list[ChartOpening]:
+    """Every opening of this patient's chart, newest first (normal and emergency).
+
+    Allowed to the admin (``VIEW_AUDIT``) and to whoever may open charts
+    (``OPEN_CHART``); audited as "view_chart_openings".
+    """
+    from clinic_app.errors import PermissionDenied
+    from clinic_app.security.permissions import Action
+
+    actor = session.actor
+    if not (actor.may(Action.VIEW_AUDIT) or actor.may(Action.OPEN_CHART)):
+        raise PermissionDenied(action=Action.VIEW_AUDIT.value)
+    session.flush_audit()
+    marks = ",".join("?" for _ in CHART_OPENING_ACTIONS)
+    rows = session.store.all(
+        "SELECT a.*, u.username AS u_username, u.display_name AS u_name "
+        "FROM audit_events a LEFT JOIN users u ON u.id = a.user_id "
+        f"WHERE a.patient_id = ? AND a.action IN ({marks}) AND a.outcome = 'ok' "
+        "ORDER BY a.seq DESC",
+        (patient_id, *CHART_OPENING_ACTIONS),
+    )
+    openings = [
+        ChartOpening(
+            occurred_at=row["occurred_at"],
+            user_id=row["user_id"] or "",
+            username=row["u_username"] or "",
+            user_name=row["u_name"] or "",
+            roles=row["roles"] or "",
+            action=row["action"],
+            workstation=row["workstation"] or "",
+        )
+        for row in rows
+    ]
+    session.audit_read(
+        "view_chart_openings", object_kind="patient", object_id=patient_id, patient_id=patient_id
+    )
+    return openings

@@ -10,6 +10,26 @@ slot holds only a salt, the Argon2id cost, a nonce and the AES-256-GCM wrapped
 key; the associated data binds it to this clinic and this user, so a slot
 copied from another clinic or to another user name does not open. The file is
 written atomically (temporary file, fsync, rename) and readable by its owner only.
+
+What else the file holds, for the same reason (it is needed before the
+database opens):
+
+* the slot ``__recovery__``: the same key wrapped with Argon2id of the
+  clinic's recovery key (printed once at set-up; see
+  ``clinic_app.security.recovery``). No user name can take that name.
+* ``accounts``: per user name, the lock-out counters, failed logins not yet
+  written to the (encrypted) audit trail, and the state "disabled" or
+  "password reset required" (a disabled user or one voided by a re-key has no
+  slot at all, so the state says why login is refused). None of it is secret;
+  someone who can edit this file can also copy it and guess passwords
+  offline, which only the Argon2id cost slows down.
+
+During a re-key the next slots are written to ``keyslots.json.next`` before
+the database is re-encrypted, and renamed over ``keyslots.json`` after: at every
+instant one of the two files opens the database (see ``rekey_database``).
+Changes go through :func:`editing_slots`, which holds a lock on the folder so
+two programs (the window and the command line) do not lose each other's
+changes.
 """
 
 from __future__ import annotations
@@ -18,6 +38,8 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +50,35 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from clinic_app.errors import NotAClinicDatabase, WrongPassword
 
+try:  # POSIX; on Windows the folder lock is skipped (one program per laptop there).
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
 SLOTS_FORMAT = 1
 KEY_BYTES = 32
+RECOVERY_SLOT = "__recovery__"
+NEXT_SUFFIX = ".next"
 
 
 @dataclass(frozen=True)
 class KdfCost:
-    """Argon2id cost. ``STANDARD`` aims at about half a second on a clinic laptop."""
+    """Argon2id cost. ``STANDARD`` aims at unlocking in about half a second.
+
+    Measured with ``benchmarks/bench_unlock.py`` (derivation + opening the
+    database + the login audit entry), median of 7 logins on the 2-core
+    reference machine: t=3 m=128 MiB 0.30 s (the floor of the 0.3-1.0 s
+    target), t=3 m=192 MiB 0.47 s (chosen: more memory costs a guessing GPU
+    more than more passes, and a laptop twice as slow still opens in 1 s).
+    Slots record their own cost, so changing it affects new slots only.
+    """
 
     time_cost: int
     memory_kib: int
     parallelism: int
 
 
-STANDARD_COST = KdfCost(time_cost=3, memory_kib=128 * 1024, parallelism=2)
+STANDARD_COST = KdfCost(time_cost=3, memory_kib=192 * 1024, parallelism=2)
 # For tests only: the same code path, cheaper.
 TEST_COST = KdfCost(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 
@@ -105,10 +142,18 @@ def unwrap_key(slot: dict[str, Any], *, clinic_id: str, username: str, password:
 class KeySlots:
     """The ``keyslots.json`` file of one clinic data folder."""
 
-    def __init__(self, path: Path, clinic_id: str, slots: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clinic_id: str,
+        slots: dict[str, dict[str, Any]],
+        accounts: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.path = path
         self.clinic_id = clinic_id
         self.slots = slots
+        # Per user name: lock-out counters, unaudited failures, state (see the module doc).
+        self.accounts: dict[str, dict[str, Any]] = accounts if accounts is not None else {}
 
     @classmethod
     def load(cls, path: Path) -> KeySlots:
@@ -116,13 +161,24 @@ class KeySlots:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != SLOTS_FORMAT:
                 raise ValueError("unknown key slot format")
-            return cls(path, str(data["clinic_id"]), dict(data["slots"]))
+            accounts = data.get("accounts", {})
+            if not isinstance(accounts, dict):
+                raise ValueError("accounts is not an object")
+            return cls(path, str(data["clinic_id"]), dict(data["slots"]), dict(accounts))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NotAClinicDatabase(path=str(path)) from exc
 
-    def save(self) -> None:
-        data = {"format": SLOTS_FORMAT, "clinic_id": self.clinic_id, "slots": self.slots}
-        write_private_file(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+    def to_bytes(self) -> bytes:
+        data = {
+            "format": SLOTS_FORMAT,
+            "clinic_id": self.clinic_id,
+            "slots": self.slots,
+            "accounts": {name: info for name, info in self.accounts.items() if info},
+        }
+        return json.dumps(data, indent=1, sort_keys=True).encode()
+
+    def save(self, path: Path | None = None) -> None:
+        write_private_file(path or self.path, self.to_bytes())
 
     def unlock(self, username: str, password: str) -> bytes:
         slot = self.slots.get(username)
@@ -132,13 +188,57 @@ class KeySlots:
             raise WrongPassword()
         return unwrap_key(slot, clinic_id=self.clinic_id, username=username, password=password)
 
+    def wrap(
+        self, username: str, password: str, db_key: bytes, cost: KdfCost = STANDARD_COST
+    ) -> dict[str, Any]:
+        """A new slot for ``username`` (the slow part: call it outside the folder lock)."""
+        return wrap_key(
+            db_key, clinic_id=self.clinic_id, username=username, password=password, cost=cost
+        )
+
     def set_password(
         self, username: str, password: str, db_key: bytes, cost: KdfCost = STANDARD_COST
     ) -> None:
-        self.slots[username] = wrap_key(
-            db_key, clinic_id=self.clinic_id, username=username, password=password, cost=cost
-        )
-        self.save()
+        """Rewrap this user's slot and save the file, keeping changes other programs made."""
+        slot = self.wrap(username, password, db_key, cost)
+        with editing_slots(self.path) as fresh:
+            fresh.slots[username] = slot
+        self.slots = fresh.slots
+        self.accounts = fresh.accounts
+
+    def account(self, username: str) -> dict[str, Any]:
+        """This user name's metadata, created empty (it is dropped on save if still empty)."""
+        return self.accounts.setdefault(username, {})
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the clinic folder, between programs and threads."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def editing_slots(path: Path) -> Iterator[KeySlots]:
+    """Load ``keyslots.json`` afresh under the folder lock; save it if the block succeeds."""
+    with folder_lock(path.parent):
+        slots = KeySlots.load(path)
+        before = slots.to_bytes()
+        yield slots
+        if slots.to_bytes() != before:
+            slots.save()
+
+
+def next_slots_path(path: Path) -> Path:
+    """Where a re-key puts the slots of the new key until the database is re-encrypted."""
+    return path.with_name(path.name + NEXT_SUFFIX)
 
 
 def write_private_file(path: Path, data: bytes) -> None:
@@ -154,3 +254,15 @@ def write_private_file(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a re-key acts on it)."""
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -18,27 +18,69 @@ APPLICATION_ID = 0x434C4E43  # "CLNC": marks a file as a clinic database
 
 
 def _step_2_audit_chain_consent_emergency(conn: Any) -> None:
-    """1 -> 2: a hash-chained, append-only audit trail; consent; emergency access."""
+    """1 -> 2: a hash-chained, append-only audit trail; consent; emergency access.
+
+    The audit table is rebuilt with ``seq`` as its integer primary key and no
+    secondary index: every action a person takes appends one entry, so each
+    index would be paid on every click, while the admin's viewer reads the
+    table rarely (a scan of a year of entries takes well under a second).
+    """
     from clinic_app.security.audit import rechain_existing
 
-    for statement in (
-        "ALTER TABLE audit_events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE audit_events ADD COLUMN site_id TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE audit_events ADD COLUMN detail TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE audit_events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE audit_events ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
-    ):
-        conn.execute(statement)
+    conn.execute(
+        """CREATE TABLE audit_log (
+            seq         INTEGER PRIMARY KEY,      -- chain order, 1, 2, 3...
+            id          TEXT NOT NULL,            -- UUIDv7, for sync
+            occurred_at TEXT NOT NULL,
+            site_id     TEXT NOT NULL,
+            user_id     TEXT,
+            roles       TEXT NOT NULL DEFAULT '',
+            action      TEXT NOT NULL,
+            object_kind TEXT NOT NULL DEFAULT '',
+            object_id   TEXT NOT NULL DEFAULT '',
+            patient_id  TEXT,
+            outcome     TEXT NOT NULL,
+            detail      TEXT NOT NULL DEFAULT '',
+            workstation TEXT NOT NULL,
+            prev_hash   TEXT NOT NULL,
+            hash        TEXT NOT NULL
+        )"""
+    )
     row = conn.execute("SELECT value FROM settings WHERE key = 'clinic_id'").fetchone()
     rechain_existing(conn, row[0] if row else "")
+    conn.execute("DROP TABLE audit_events")
+    conn.execute("ALTER TABLE audit_log RENAME TO audit_events")
     for statement in _STEP_2_SQL:
         conn.execute(statement)
+    _national_id_key(conn)
+
+
+def _national_id_key(conn: Any) -> None:
+    """One card, one number: "CI 0012 3456", "CI-0012-3456" and "ci00123456" compare equal.
+
+    The number stays as typed for printing; ``national_id_key`` is its compact
+    form, unique. Older files may hold two patients whose numbers only now
+    compare equal: the first keeps the key, the others are left without one
+    (nothing is lost; the duplicate list of a later issue will show them).
+    """
+    conn.execute("ALTER TABLE patients ADD COLUMN national_id_key TEXT")
+    conn.execute("DROP INDEX patients_national_id")
+    taken: set[str] = set()
+    rows = conn.execute(
+        "SELECT id, national_id FROM patients WHERE national_id IS NOT NULL ORDER BY created_at"
+    ).fetchall()
+    for patient_id, national_id in rows:
+        key = "".join(ch for ch in national_id if ch.isalnum()).upper()
+        if key and key not in taken:
+            taken.add(key)
+            conn.execute("UPDATE patients SET national_id_key = ? WHERE id = ?", (key, patient_id))
+    conn.execute(
+        "CREATE UNIQUE INDEX patients_national_id_key ON patients (national_id_key) "
+        "WHERE national_id_key IS NOT NULL"
+    )
 
 
 _STEP_2_SQL = (
-    "CREATE UNIQUE INDEX audit_events_seq ON audit_events (seq)",
-    "CREATE INDEX audit_events_patient ON audit_events (patient_id, occurred_at)",
-    "CREATE INDEX audit_events_user ON audit_events (user_id, occurred_at)",
     """CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     """CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
@@ -289,6 +331,21 @@ MIGRATIONS: list[Migration] = [
     """,
     # 1 -> 2: security (issue 3)
     _step_2_audit_chain_consent_emergency,
+    # 2 -> 3: outbox entries held back because the patient does not consent to
+    # sharing with central (see clinic_app.security.consent). ``seq`` keeps the
+    # entry's original outbox number; ``patient_id`` is whose consent holds it.
+    """
+    CREATE TABLE outbox_held (
+        seq        INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        record_id  TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        patient_id TEXT NOT NULL,
+        held_at    TEXT NOT NULL
+    );
+    CREATE INDEX outbox_held_patient ON outbox_held (patient_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,10 +21,10 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import sqlcipher3
 
@@ -35,6 +35,7 @@ from clinic_app.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 DB_FILE = "clinic.db"
 SLOTS_FILE = "keyslots.json"
 
+T = TypeVar("T")
 Row: TypeAlias = Any  # a sqlcipher3.Row: columns by name (sqlcipher3 ships no types)
 DatabaseError = sqlcipher3.DatabaseError
 IntegrityError = sqlcipher3.IntegrityError
@@ -105,6 +106,8 @@ class Store:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []
+        self._before_close: list[Callable[[], None]] = []
+        self._attachments: dict[str, Any] = {}
 
     def connection(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -159,7 +162,36 @@ class Store:
         row = self.one("SELECT value FROM settings WHERE key = ?", (key,))
         return str(row["value"]) if row is not None else default
 
+    def attachment(self, name: str, make: Callable[[], T]) -> T:
+        """A helper object that lives as long as this store (made once, on first use)."""
+        with self._lock:
+            if name not in self._attachments:
+                self._attachments[name] = None  # reserved: make() may call back in
+            else:
+                return self._attachments[name]
+        made = make()
+        with self._lock:
+            self._attachments[name] = made
+        return made
+
+    def before_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` (e.g. flush a queue) before the connections close."""
+        self._before_close.append(callback)
+
+    def release_thread_connection(self) -> None:
+        """Close this thread's connection (a worker thread that is ending)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            with self._lock:
+                if conn in self._all:
+                    self._all.remove(conn)
+            conn.close()
+
     def close(self) -> None:
+        callbacks, self._before_close = self._before_close, []
+        for callback in callbacks:
+            callback()
         with self._lock:
             for conn in self._all:
                 with contextlib.suppress(sqlcipher3.ProgrammingError):

@@ -24,10 +24,12 @@ import requests.auth
 
 from clinic_app.sync.errors import (
     ChangesRefused,
+    EnrolmentInvalid,
     EnrolmentRefused,
     ServerAddressInvalid,
     ServerAnswerInvalid,
     ServerUnreachable,
+    SiteCodeTaken,
     TokenRefused,
     UpgradeRequired,
 )
@@ -36,12 +38,14 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "CentralClient",
     "ChangesRefused",
+    "EnrolmentInvalid",
     "EnrolmentRefused",
     "PullPage",
     "RemoteChange",
     "ServerAddressInvalid",
     "ServerAnswerInvalid",
     "ServerUnreachable",
+    "SiteCodeTaken",
     "TokenRefused",
     "UpgradeRequired",
 ]
@@ -137,6 +141,7 @@ class CentralClient:
                 "public_key": public_key,
             },
             authorised=False,
+            enrolling=True,
         )
         token = answer.get("device_token")
         if not isinstance(token, str) or not token:
@@ -165,6 +170,7 @@ class CentralClient:
         body: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         authorised: bool = True,
+        enrolling: bool = False,
     ) -> dict[str, Any]:
         headers: dict[str, str] = {}
         data: bytes | None = None
@@ -208,7 +214,7 @@ class CentralClient:
         except requests.exceptions.RequestException as exc:
             log.warning("central request failed: %s", type(exc).__name__)
             raise ServerUnreachable() from exc
-        return _read_answer(response, raw)
+        return _read_answer(response, raw, enrolling=enrolling)
 
 
 class _BearerToken(requests.auth.AuthBase):
@@ -225,7 +231,9 @@ class _BearerToken(requests.auth.AuthBase):
         return "_BearerToken(<hidden>)"  # never print the token in a traceback
 
 
-def _read_answer(response: requests.Response, raw: bytes) -> dict[str, Any]:
+def _read_answer(
+    response: requests.Response, raw: bytes, *, enrolling: bool = False
+) -> dict[str, Any]:
     status = response.status_code
     if status >= 500:
         raise ServerAnswerInvalid(detail=f"HTTP {status}")
@@ -246,6 +254,12 @@ def _read_answer(response: requests.Response, raw: bytes) -> dict[str, Any]:
         if code == "enrolment_refused":
             raise EnrolmentRefused()
         raise TokenRefused()
+    if status == 409 and code == "site_code_taken":
+        raise SiteCodeTaken(code=str(answer.get("site_code") or "?")[:16])
+    if enrolling and status == 422:
+        # Central's English sentence naming the field (site code, clinic name, key).
+        message = answer.get("message")
+        raise EnrolmentInvalid(detail=str(message if isinstance(message, str) else code)[:200])
     if status in (403, 409, 413, 422):
         reason = code if isinstance(code, str) else f"HTTP {status}"
         raise ChangesRefused(reason=reason)

@@ -63,6 +63,24 @@ class EnrolmentRefused(SyncError):
     )
 
 
+class SiteCodeTaken(EnrolmentRefused):
+    """Central has another clinic with this site code (it is printed in document numbers)."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Central already has a clinic with site code {code}. Choose another site code.",
+    )
+
+
+class EnrolmentInvalid(EnrolmentRefused):
+    """Central refused a field of the enrolment (site code, name, key); ``detail`` says which."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Central refused the enrolment: {detail}. Correct this clinic's settings and enrol again.",
+    )
+
+
 class ChangesRefused(SyncError):
     """Central understood the batch and said no (another site's record, master data)."""
 

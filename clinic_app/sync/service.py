@@ -11,6 +11,12 @@ Rules this module keeps:
   and loses nothing.
 * Pull: each page of central's changes is applied and the cursor advanced in
   the same transaction, so a page is either fully in or not at all.
+* Consent (``clinic_app.security.consent``): the transaction that reads each
+  batch first moves the changes of patients not shared with central out of
+  the outbox (``outbox_held``) and brings back those of patients who consent
+  again, so a withheld patient's record is never read for sending.
+  ``pending_changes`` counts only what may be sent: "up to date" stays true
+  while changes wait at the clinic by the patients' choice.
 * Only one sync per clinic database runs at a time in this process; a second
   call raises ``SyncAlreadyRunning`` at once.
 * Network calls happen outside database transactions: the window keeps
@@ -35,6 +41,7 @@ from typing import Any
 from clinic_app.clock import from_iso, to_iso, utc_now
 from clinic_app.errors import ClinicError, InvalidInput
 from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.security.consent import sendable_changes, sort_outbox_by_consent
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Store, Tx
@@ -111,8 +118,8 @@ def is_enrolled(store: Store) -> bool:
 
 
 def pending_changes(store: Store) -> int:
-    row = store.one("SELECT count(*) AS n FROM outbox")
-    return int(row["n"]) if row is not None else 0
+    """Changes waiting for central that may be sent (consent-held ones are not counted)."""
+    return sendable_changes(store)
 
 
 def last_success(store: Store) -> datetime | None:
@@ -319,8 +326,8 @@ def batch_id_for(site_id: str, changes: list[dict[str, Any]]) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"clinic-app:push-batch:{site_id}:{digest}"))
 
 
-def _next_batch(store: Store, max_changes: int, max_bytes: int) -> list[dict[str, Any]]:
-    rows: list[Any] = store.all(
+def _next_batch(tx: Tx, max_changes: int, max_bytes: int) -> list[dict[str, Any]]:
+    rows: list[Any] = tx.all(
         "SELECT seq, kind, record_id, payload FROM outbox ORDER BY seq LIMIT ?", (max_changes,)
     )
     batch: list[dict[str, Any]] = []
@@ -353,7 +360,9 @@ def _push_outbox(
     pushed = batches = 0
     progress(0, total)
     while True:
-        batch = _next_batch(store, max_changes, max_bytes)
+        with store.transaction() as tx:
+            sort_outbox_by_consent(tx)  # in the reading transaction: nothing slips past
+            batch = _next_batch(tx, max_changes, max_bytes)
         if not batch:
             return pushed, batches
         first, last = batch[0]["seq"], batch[-1]["seq"]
@@ -365,6 +374,10 @@ def _push_outbox(
             # Outbox numbers only grow, so the batch is exactly the rows first..last.
             cursor = tx.execute("DELETE FROM outbox WHERE seq BETWEEN ? AND ?", (first, upto))
             pushed += int(cursor.rowcount or 0)
+            # Consent withdrawn while this batch was on the wire: its entries were
+            # held meanwhile, but central has them now; they must not go twice.
+            sent = [change["seq"] for change in batch if change["seq"] <= upto]
+            tx.execute(f"DELETE FROM outbox_held WHERE seq IN ({', '.join('?' * len(sent))})", sent)
         batches += 1
         progress(pushed, max(total, pushed))
 

@@ -1,19 +1,28 @@
-"""Administration: users, the clinic's settings, enrolment with central."""
+"""Administration: users, security settings, backups and exports, the audit, enrolment.
+
+Tabs: Users (list, add, reset a password, roles, disable/enable), Clinic
+(my password, idle lock, consent rule, backup, de-identified export, the
+clinic's facts, enrolment), the audit trail, and emergency accesses to review.
+A reminder shows above the tabs while a backup is due.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,20 +35,12 @@ from clinic_app.ui.desk import Desk, unexpected_unless_clinic_error
 from clinic_app.ui.forms import ErrorLabel, FieldErrors, caption
 from clinic_app.ui.i18n import tr_error
 from clinic_app.ui.login import primary
-
-
-def role_label(role: Role) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return {
-        Role.NURSE: QCoreApplication.translate("roles", "Nurse"),
-        Role.DOCTOR: QCoreApplication.translate("roles", "Doctor"),
-        Role.STOREKEEPER: QCoreApplication.translate("roles", "Storekeeper"),
-        Role.ADMIN: QCoreApplication.translate("roles", "Clinic admin"),
-    }[role]
+from clinic_app.ui.roles import role_label
 
 
 class NewUserForm(QGroupBox):
+    created = Signal()
+
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("New user"), parent)
         self.desk = desk
@@ -96,6 +97,7 @@ class NewUserForm(QGroupBox):
         for box in self.roles.values():
             box.setChecked(False)
         self.desk.announce("user")
+        self.created.emit()
 
 
 class EnrolmentForm(QGroupBox):
@@ -203,22 +205,72 @@ class ClinicSettings(QGroupBox):
         self.desk.tasks.run(lambda: import_icd11_tsv(session, path), imported, refused, owner=self)
 
 
-class AdministrationPage(QScrollArea):
+class AdministrationPage(QWidget):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWidgetResizable(True)
+        from clinic_app.ui.admin_security import (
+            BackupReminder,
+            BackupSettings,
+            SecuritySettings,
+            UsersPanel,
+        )
+        from clinic_app.ui.audit_view import AuditViewer, EmergencyReview
+
+        self.desk = desk
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.users: UsersPanel | None = None
+        if desk.may(Action.MANAGE_USERS):
+            self.users = UsersPanel(desk)
+            self.tabs.addTab(self.users, self.tr("Users"))
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setContentsMargins(4, 12, 4, 12)
         layout.setSpacing(12)
-        layout.addWidget(caption(self.tr("Administration"), "pageTitle"))
-        if desk.may(Action.MANAGE_USERS):
-            self.new_user = NewUserForm(desk)
-            layout.addWidget(self.new_user)
+        self.security = SecuritySettings(desk)
+        layout.addWidget(self.security)
+        self.backup: BackupSettings | None = None
+        if desk.may(Action.BACKUP) or desk.may(Action.EXPORT_DEIDENTIFIED):
+            self.backup = BackupSettings(desk)
+            layout.addWidget(self.backup)
         self.clinic = ClinicSettings(desk)
         layout.addWidget(self.clinic)
         if desk.may(Action.ENROL_CLINIC):
             self.enrolment = EnrolmentForm(desk)
             layout.addWidget(self.enrolment)
         layout.addStretch()
-        self.setWidget(body)
+        scroll.setWidget(body)
+        self.tabs.addTab(scroll, self.tr("Clinic and security"))
+
+        self.audit: AuditViewer | None = None
+        if desk.may(Action.VIEW_AUDIT):
+            self.audit = AuditViewer(desk)
+            self.tabs.addTab(self.audit, self.tr("Audit trail"))
+        self.emergencies: EmergencyReview | None = None
+        if desk.may(Action.REVIEW_EMERGENCY_ACCESS):
+            self.emergencies = EmergencyReview(desk)
+            self.tabs.addTab(self.emergencies, self.tr("Emergency accesses"))
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+        self.reminder = BackupReminder(desk)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 12)
+        outer.setSpacing(10)
+        outer.addWidget(caption(self.tr("Administration"), "pageTitle"))
+        outer.addWidget(self.reminder)
+        outer.addWidget(self.tabs, 1)
+
+    def show_tab(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
+
+    def _tab_shown(self, _: int) -> None:
+        # The audit and the review list are read (and audited) when looked at, not before.
+        current = self.tabs.currentWidget()
+        if current is self.audit and self.audit is not None:
+            self.audit.reload()
+        elif current is self.emergencies and self.emergencies is not None:
+            self.emergencies.reload()

@@ -10,15 +10,23 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
-from clinic_app.security.accounts import clinic_exists, logout
+from clinic_app.security.accounts import clinic_exists, logout, must_change_password
+from clinic_app.security.settings import DEFAULT_IDLE_LOCK_MINUTES, idle_lock_minutes
 from clinic_app.session import Session
 from clinic_app.storage.keys import STANDARD_COST, KdfCost
 from clinic_app.ui.crash import install_crash_dialog
-from clinic_app.ui.desk import Desk, DocumentOpener, open_with_system_viewer, remove_leftover_prints
+from clinic_app.ui.desk import (
+    Change,
+    Desk,
+    DocumentOpener,
+    open_with_system_viewer,
+    remove_leftover_prints,
+)
 from clinic_app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_translators, remove_translators
+from clinic_app.ui.lock import IdleWatcher
 from clinic_app.ui.login import FirstStartDialog, LoginDialog
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.sync_status import AUTO_SYNC_MS
@@ -64,16 +72,35 @@ class ClinicApp(QObject):
         self.first_start_dialog: FirstStartDialog | None = None
         self.main_window: MainWindow | None = None
         self.desk: Desk | None = None
+        self.recovery_dialog: QDialog | None = None
+        # One watcher for the application's life; it runs only while someone is logged in.
+        self.idle = IdleWatcher(DEFAULT_IDLE_LOCK_MINUTES, parent=self)
+        self.idle.idle.connect(self.lock)
 
     def start(self) -> None:
         if clinic_exists(self.data_dir):
             self.show_login()
         else:
             dialog = FirstStartDialog(self.data_dir, self.tasks, cost=self.cost)
-            dialog.created.connect(self.open_main_window)
+            dialog.created.connect(self._clinic_created)
+            dialog.restored.connect(self.open_main_window)
             dialog.rejected.connect(self._quit_unless_working)
             self.first_start_dialog = dialog
             dialog.show()
+
+    def _clinic_created(self, session: Session) -> None:
+        """The recovery key is shown once, and must be typed back, before work starts."""
+        from clinic_app.security.accounts import take_recovery_key
+        from clinic_app.ui.account import RecoveryKeyDialog
+
+        key = take_recovery_key(session)
+        if not key:
+            self.open_main_window(session)
+            return
+        dialog = RecoveryKeyDialog(key)
+        dialog.accepted.connect(lambda: self.open_main_window(session))
+        self.recovery_dialog = dialog
+        dialog.show()
 
     def show_login(self) -> None:
         dialog = LoginDialog(self.data_dir, self.tasks, language=self.language)
@@ -88,15 +115,47 @@ class ClinicApp(QObject):
     def open_main_window(self, session: Session) -> None:
         if self.desk is None or self.desk.session is not session:
             self.desk = Desk(session, self.tasks, open_document=self.open_document, parent=self)
+            self.desk.data_changed.connect(self._settings_changed)
         old = self.main_window
         window = MainWindow(self.desk, language=self.language, auto_sync_ms=self.auto_sync_ms)
         window.logout_requested.connect(self.log_out)
         window.language_chosen.connect(self.change_language)
+        window.user_switched.connect(self._user_switched)
+        window.lock_changed.connect(self._lock_changed)
         self.main_window = window
         window.show_fitting_screen()
         if old is not None:
             window.setGeometry(old.geometry())
             self._close_window(old)
+        self.idle.set_minutes(idle_lock_minutes(session.store))
+        self.idle.resume()
+        if must_change_password(session):
+            # A temporary password from the admin: the person chooses their own first.
+            QTimer.singleShot(0, window.change_password)
+
+    def lock(self) -> None:
+        if self.main_window is not None:
+            self.main_window.lock()
+
+    def _lock_changed(self, locked: bool) -> None:
+        if locked:
+            self.idle.pause()
+        else:
+            self.idle.resume()
+
+    def _settings_changed(self, change: Change) -> None:
+        if change.kind == "settings" and self.desk is not None:
+            self.idle.set_minutes(idle_lock_minutes(self.desk.session.store))
+
+    def _user_switched(self, session: object) -> None:
+        """Another person logged in from the lock; ``switch_user`` logged the first one out."""
+        assert isinstance(session, Session)
+        old_desk = self.desk
+        self.desk = None
+        self.open_main_window(session)
+        if old_desk is not None:
+            old_desk.close()
+            old_desk.deleteLater()
 
     def change_language(self, language: str) -> None:
         """Takes effect at once: the login dialog retranslates, the main window is rebuilt."""
@@ -111,6 +170,7 @@ class ClinicApp(QObject):
             self.open_main_window(self.desk.session)
 
     def log_out(self) -> None:
+        self.idle.pause()
         self.show_login()
         self._end_session()
 
@@ -135,6 +195,7 @@ class ClinicApp(QObject):
             QApplication.quit()
 
     def shutdown(self) -> None:
+        self.idle.stop()
         self._end_session()
         self.tasks.stop()
 

@@ -40,6 +40,7 @@ from clinic_app.records.consultations import (
     record_consultation,
 )
 from clinic_app.records.patients import Patient, open_chart
+from clinic_app.security.audit import short_id
 from clinic_app.security.permissions import Action
 from clinic_app.ui import doctor
 from clinic_app.ui.desk import Change, Desk
@@ -55,6 +56,7 @@ from clinic_app.ui.display import (
 from clinic_app.ui.forms import ErrorLabel, FieldErrors, caption
 from clinic_app.ui.i18n import tr_error, unit_symbol
 from clinic_app.ui.login import primary
+from clinic_app.ui.privacy import ConsentPanel, WhoOpenedDialog
 
 _CHART_KINDS = {"consultation", "allergy", "diagnosis", "prescription", "certificate", "patient"}
 
@@ -148,6 +150,14 @@ class ConsultationEntry(QWidget):
         layout.addLayout(buttons)
         layout.addStretch()
         self.setEnabled(desk.may(Action.RECORD_CONSULTATION))
+
+    def has_input(self) -> bool:
+        """Something typed that is not saved yet (switching user would lose it)."""
+        boxes = (self.complaint, self.notes)
+        lines = (self.allergy, self.reaction, *self.vitals.values())
+        return any(box.toPlainText().strip() for box in boxes) or any(
+            line.text().strip() for line in lines
+        )
 
     def reset(self, patient_id: str) -> None:
         self.patient_id = patient_id
@@ -311,14 +321,23 @@ class ChartView(QWidget):
         splitter.setSizes([300, 900])
         splitter.setChildrenCollapsible(False)
 
+        self.who_opened = QPushButton(self.tr("Who opened this record?"))
+        self.who_opened.setObjectName("whoOpened")
+        self.who_opened.clicked.connect(self.show_who_opened)
+        self.consent = ConsentPanel(desk)
+        header_row = QHBoxLayout()
+        header_row.setSpacing(10)
+        header_row.addWidget(header, 1)
+        header_row.addWidget(self.consent)
         top = QHBoxLayout()
         top.addWidget(self.back)
         top.addStretch()
+        top.addWidget(self.who_opened)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
-        layout.addWidget(header)
+        layout.addLayout(header_row)
         layout.addWidget(splitter, 1)
         desk.data_changed.connect(self._on_change)
 
@@ -330,6 +349,7 @@ class ChartView(QWidget):
             QMessageBox.warning(self, self.tr("Chart"), tr_error(error))
             return False
         self.entry.reset(patient_id)
+        self.consent.show_patient(patient_id)
         self._reload()
         self.start_consultation()
         return True
@@ -353,6 +373,7 @@ class ChartView(QWidget):
             facts.append(patient.village)
         if patient.phone:
             facts.append(patient.phone)
+        facts.append(self.tr("Record no. {number}").format(number=short_id(patient.id)))
         self.facts.setText("  ·  ".join(facts))
         allergies = patient_allergies(session, patient.id)
         if allergies:
@@ -379,6 +400,13 @@ class ChartView(QWidget):
             for row, consultation in enumerate(self.consultations):
                 if consultation.id == select_id:
                     self.history.setCurrentRow(row)
+
+    def has_unsaved_input(self) -> bool:
+        return self.patient is not None and self.entry.has_input()
+
+    def show_who_opened(self) -> None:
+        if self.patient is not None:
+            WhoOpenedDialog(self.desk, self.patient, self).exec()
 
     def start_consultation(self) -> None:
         self.history.blockSignals(True)

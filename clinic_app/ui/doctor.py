@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -50,6 +51,7 @@ from clinic_app.records.consultations import patient_allergies
 from clinic_app.records.diagnoses import Diagnosis, add_diagnosis, encounter_diagnoses
 from clinic_app.records.icd11 import ATTRIBUTION, Icd11Code, search_icd11
 from clinic_app.records.prescriptions import (
+    AllergyConflict,
     PrescriptionLine,
     list_prescriptions,
     write_prescription,
@@ -480,14 +482,27 @@ class PrescriptionDialog(QDialog):
             del self.lines[row]
             self.table.removeRow(row)
 
-    def try_sign(self) -> None:
+    def try_sign(self, *, allergy_confirmed: bool = False) -> None:
         try:
             write_prescription(
                 self.desk.session,
                 patient_id=self.patient_id,
                 encounter_id=self.encounter_id,
                 lines=self.lines,
+                allergy_confirmed=allergy_confirmed,
             )
+        except AllergyConflict as warning:
+            # The doctor must see the allergy and decide; confirming signs it anyway.
+            answer = QMessageBox.warning(
+                self,
+                self.tr("Allergy"),
+                tr_error(warning),
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.try_sign(allergy_confirmed=True)
+            return
         except ClinicError as error:
             self.errors.show(error)
             field = getattr(error, "field", "")

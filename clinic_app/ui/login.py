@@ -170,6 +170,7 @@ class FirstStartDialog(QDialog):
     """No clinic here yet: name it, pick its time zone, create its first administrator."""
 
     created = Signal(object)  # Session
+    restored = Signal(object)  # Session: a backup was restored instead
 
     def __init__(
         self,
@@ -214,6 +215,11 @@ class FirstStartDialog(QDialog):
         self.submit = primary(QPushButton(self.tr("Create the clinic")))
         self.submit.setDefault(True)
         self.submit.clicked.connect(self.try_create)
+        self.restore_button = QPushButton(self.tr("Restore a backup…"))
+        self.restore_button.setToolTip(
+            self.tr("A new computer for an existing clinic: restore its backup")
+        )
+        self.restore_button.clicked.connect(self.restore_backup)
 
         intro = QLabel(
             self.tr(
@@ -239,11 +245,21 @@ class FirstStartDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         row = QHBoxLayout()
+        row.addWidget(self.restore_button)
         row.addStretch()
         row.addWidget(self.submit)
         layout.addLayout(row)
         self.setMinimumWidth(520)
         self.clinic_name.setFocus()
+
+    def restore_backup(self) -> None:
+        from clinic_app.ui.account import RestoreDialog
+
+        dialog = RestoreDialog(self.data_dir, self.tasks, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.session is not None:
+            self.session = dialog.session
+            self.restored.emit(dialog.session)
+            self.accept()
 
     def try_create(self) -> None:
         if not self.clinic_name.text().strip():

@@ -344,6 +344,9 @@ class PatientsPage(QStackedWidget):
         if self.chart.show_patient(patient_id):
             self.setCurrentWidget(self.chart)
 
+    def has_unsaved_input(self) -> bool:
+        return self.currentWidget() is self.chart and self.chart.has_unsaved_input()
+
     def back_to_search(self) -> None:
         self.setCurrentWidget(self.search)
         self.search.search.setFocus()

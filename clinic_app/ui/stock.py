@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDateEdit,
     QFormLayout,
     QGroupBox,
@@ -51,6 +50,7 @@ from clinic_app.ui.theme import DANGER
 
 EXPIRED_BACKGROUND = QColor("#fee4e2")
 LOW_BACKGROUND = QColor("#fef0c7")
+NO_EXPIRY = QDate(2000, 1, 1)
 
 
 def _read_only_table(headers: list[str]) -> QTableWidget:
@@ -88,9 +88,11 @@ class Reception(QGroupBox):
         self.expiry = QDateEdit()
         self.expiry.setDisplayFormat("dd/MM/yyyy")
         self.expiry.setCalendarPopup(True)
-        self.expiry_known = QCheckBox(self.tr("Printed on the box"))
-        self.expiry_known.setChecked(True)
-        self.expiry_known.toggled.connect(self.expiry.setEnabled)
+        # The lowest date shows as "—": no expiry typed yet (the service refuses a lot
+        # without one, and a default date would be a guess nobody made).
+        self.expiry.setMinimumDate(NO_EXPIRY)
+        self.expiry.setSpecialValueText("—")
+        self.expiry.setDate(NO_EXPIRY)
         self.quantity = QSpinBox()
         self.quantity.setRange(1, 100_000)
         self.quantity.lineEdit().returnPressed.connect(self.try_receive)
@@ -114,7 +116,6 @@ class Reception(QGroupBox):
         self.receive.setEnabled(False)
         expiry_row = QHBoxLayout()
         expiry_row.addWidget(self.expiry, 1)
-        expiry_row.addWidget(self.expiry_known)
         form = QFormLayout()
         form.addRow(self.tr("GTIN"), self.gtin)
         form.addRow(self.tr("Product"), self.product)
@@ -162,9 +163,10 @@ class Reception(QGroupBox):
             )
             self.product.setStyleSheet(f"color: {DANGER}; font-weight: 600;")
         self.lot.setText(scan.lot or "")
-        self.expiry_known.setChecked(scan.expiry is not None)
-        shown = scan.expiry or self.desk.today()  # never a meaningless 01/01/2000
-        self.expiry.setDate(QDate(shown.year, shown.month, shown.day))
+        if scan.expiry is not None:
+            self.expiry.setDate(QDate(scan.expiry.year, scan.expiry.month, scan.expiry.day))
+        else:
+            self.expiry.setDate(NO_EXPIRY)
         if scan.problems:
             self.problems.setText("\n".join("• " + tr_message(p) for p in scan.problems))
             self.problems.show()
@@ -172,6 +174,8 @@ class Reception(QGroupBox):
         # A lot or expiry the code did not carry must be typed from the box.
         if not scan.lot:
             self.lot.setFocus()
+        elif scan.expiry is None:
+            self.expiry.setFocus()
         else:
             self.quantity.setFocus()
             self.quantity.selectAll()
@@ -180,7 +184,7 @@ class Reception(QGroupBox):
         if self.scan is None:
             self.scan_field.setFocus()
             return
-        expiry = self.expiry.date().toPython() if self.expiry_known.isChecked() else None
+        expiry = None if self.expiry.date() == NO_EXPIRY else self.expiry.date().toPython()
         assert expiry is None or isinstance(expiry, date)
         line = ReceiptLine(self.scan.gtin, self.lot.text().strip(), expiry, self.quantity.value())
         try:

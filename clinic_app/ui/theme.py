@@ -75,6 +75,8 @@ QLabel#allergies {{ color: {DANGER}; font-weight: 700; }}
 QLabel#patientName {{ font-size: 17pt; font-weight: 700; color: #101828; }}
 QFrame#card {{ background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
 QFrame#patientHeader {{ background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
+QFrame#lockPanel {{ background: white; border: 1px solid {BORDER}; border-radius: 10px; }}
+QFrame#lockPanel QLabel {{ background: transparent; border: none; }}
 QStatusBar {{ background: white; border-top: 1px solid {BORDER}; }}
 QStatusBar QLabel {{ padding: 0 6px; }}
 QProgressBar {{

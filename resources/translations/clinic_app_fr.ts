@@ -4,15 +4,280 @@
 <context>
     <name>AdministrationPage</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="+214"/>
+        <location filename="../../clinic_app/ui/administration.py" line="+225"/>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Clinic and security</source>
+        <translation>Centre et sécurité</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Audit trail</source>
+        <translation>Journal d’audit</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Emergency accesses</source>
+        <translation>Accès d’urgence</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
 </context>
 <context>
+    <name>AuditViewer</name>
+    <message>
+        <source>Record no.</source>
+        <translation type="vanished">N° de dossier</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/audit_view.py" line="+74"/>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Show</source>
+        <translation>Afficher</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Verify the chain</source>
+        <translation>Vérifier la chaîne</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Roles</source>
+        <translation>Rôles</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Object</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <source>Patient record no.</source>
+        <translation>N° de dossier patient</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The record number shown in the chart, under the patient&apos;s name</source>
+        <translation>Le numéro de dossier affiché dans le dossier, sous le nom du patient</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Outcome</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Workstation</source>
+        <translation>Poste</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>to</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation type="vanished">Tout le monde</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>All users</source>
+        <translation>Tous les utilisateurs</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+51"/>
+        <source>%n entry(ies), newest first.</source>
+        <translation>
+            <numerusform>%n entrée, la plus récente en premier.</numerusform>
+            <numerusform>%n entrées, les plus récentes en premier.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The newest {n} entries; narrow the filters to see older ones.</source>
+        <translation>Les {n} entrées les plus récentes ; resserrez les filtres pour voir les plus anciennes.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Checking…</source>
+        <translation>Vérification…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Chain intact: %n entry(ies) checked.</source>
+        <translation>
+            <numerusform>Chaîne intacte : %n entrée vérifiée.</numerusform>
+            <numerusform>Chaîne intacte : %n entrées vérifiées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Chain broken at entry #{seq}: {reason}.</source>
+        <translation>Chaîne rompue à l’entrée n° {seq} : {reason}.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>an entry is missing</source>
+        <translation>une entrée manque</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the link to the previous entry</source>
+        <translation>le lien avec l’entrée précédente ne tient pas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its content was changed</source>
+        <translation>son contenu a été modifié</translation>
+    </message>
+</context>
+<context>
+    <name>BackupReminder</name>
+    <message>
+        <location filename="../../clinic_app/ui/admin_security.py" line="+474"/>
+        <source>No backup in the last day. Plug in the USB stick and click “Back up now” (Clinic and security tab).</source>
+        <translation>Aucune sauvegarde depuis un jour. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
+    </message>
+</context>
+<context>
+    <name>BackupSettings</name>
+    <message>
+        <location line="+21"/>
+        <source>Backups and exports</source>
+        <translation>Sauvegardes et exports</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+76"/>
+        <source>Back up now…</source>
+        <translation>Sauvegarder maintenant…</translation>
+    </message>
+    <message>
+        <location line="-73"/>
+        <source>De-identified export…</source>
+        <translation>Export anonymisé…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV files without names or numbers, for the district&apos;s statistics</source>
+        <translation>Fichiers CSV sans noms ni numéros, pour les statistiques du district</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Backup</source>
+        <translation>Sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Statistics</source>
+        <translation>Statistiques</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Last backup: {when}</source>
+        <translation>Dernière sauvegarde : {when}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No backup yet.</source>
+        <translation>Aucune sauvegarde pour l’instant.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Folder for the backup</source>
+        <translation>Dossier de la sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Backing up…</source>
+        <translation>Sauvegarde en cours…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Backup written and checked OK: {file} ({size} MB).</source>
+        <translation>Sauvegarde écrite et vérifiée : {file} ({size} Mo).</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Folder for the export</source>
+        <translation>Dossier de l’export</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>%n file(s) written to {folder}.</source>
+        <translation>
+            <numerusform>%n fichier écrit dans {folder}.</numerusform>
+            <numerusform>%n fichiers écrits dans {folder}.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/account.py" line="+94"/>
+        <source>Change my password</source>
+        <translation>Changer mon mot de passe</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Current password</source>
+        <translation>Mot de passe actuel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password</source>
+        <translation>Nouveau mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password again</source>
+        <translation>Nouveau mot de passe (à nouveau)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Change the password</source>
+        <translation>Changer le mot de passe</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe diffèrent.</translation>
+    </message>
+</context>
+<context>
     <name>ChartView</name>
     <message>
-        <location filename="../../clinic_app/ui/chart.py" line="+256"/>
+        <location filename="../../clinic_app/ui/chart.py" line="+266"/>
         <source>← Patient list</source>
         <translation>← Liste des patients</translation>
     </message>
@@ -37,12 +302,17 @@
         <translation>Consultations</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+24"/>
+        <source>Who opened this record?</source>
+        <translation>Qui a ouvert ce dossier ?</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Chart</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>{age}, born {date}</source>
         <translation>{age}, né(e) le {date}</translation>
     </message>
@@ -52,7 +322,12 @@
         <translation>N° national {number}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Record no. {number}</source>
+        <translation>Dossier n° {number}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Allergies: {list}</source>
         <translation>Allergies : {list}</translation>
     </message>
@@ -65,7 +340,7 @@
 <context>
     <name>ClinicSettings</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-48"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-95"/>
         <source>Clinic</source>
         <translation>Centre de santé</translation>
     </message>
@@ -114,9 +389,42 @@
     </message>
 </context>
 <context>
+    <name>ConsentPanel</name>
+    <message>
+        <location filename="../../clinic_app/ui/privacy.py" line="+41"/>
+        <source>Shared with central</source>
+        <translation>Partagé avec le central</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shared with other clinics</source>
+        <translation>Partagé avec les autres centres</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Record the consent</source>
+        <translation>Enregistrer le consentement</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Patient&apos;s consent</source>
+        <translation>Consentement du patient</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No decision recorded: the clinic&apos;s rule applies.</source>
+        <translation>Aucune décision enregistrée : la règle du centre s’applique.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recorded by {name} on {when}.</source>
+        <translation>Enregistré par {name} le {when}.</translation>
+    </message>
+</context>
+<context>
     <name>ConsultationDetail</name>
     <message>
-        <location filename="../../clinic_app/ui/chart.py" line="-141"/>
+        <location filename="../../clinic_app/ui/chart.py" line="-152"/>
         <source>Consultation of {when}</source>
         <translation>Consultation du {when}</translation>
     </message>
@@ -139,7 +447,7 @@
 <context>
     <name>ConsultationEntry</name>
     <message>
-        <location line="-148"/>
+        <location line="-156"/>
         <source>New consultation</source>
         <translation>Nouvelle consultation</translation>
     </message>
@@ -194,7 +502,7 @@
         <translation>Nouvelle allergie</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>{label}: enter a number.</source>
         <translation>{label} : saisissez un nombre.</translation>
     </message>
@@ -202,7 +510,7 @@
 <context>
     <name>DiagnosisDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/doctor.py" line="+257"/>
+        <location filename="../../clinic_app/ui/doctor.py" line="+259"/>
         <source>Add a diagnosis</source>
         <translation>Ajouter un diagnostic</translation>
     </message>
@@ -245,7 +553,7 @@
 <context>
     <name>Dispensary</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+209"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+213"/>
         <source>Dispense a prescription</source>
         <translation>Dispenser une ordonnance</translation>
     </message>
@@ -334,6 +642,148 @@
     </message>
 </context>
 <context>
+    <name>EmergencyAccessDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/emergency.py" line="+62"/>
+        <location line="+47"/>
+        <source>Emergency access</source>
+        <translation>Accès d’urgence</translation>
+    </message>
+    <message>
+        <location line="-44"/>
+        <source>Your role does not open patients&apos; charts. In an emergency you may open one: the opening is recorded with your reason, and the clinic admin reviews it.</source>
+        <translation>Votre rôle n’ouvre pas les dossiers des patients. En urgence, vous pouvez en ouvrir un : l’ouverture est enregistrée avec votre motif, et l’administrateur du centre la contrôle.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>e.g. patient unconscious at the dispensary, allergies needed</source>
+        <translation>ex. : patient inconscient à la pharmacie, allergies à connaître</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Name or national no.</source>
+        <translation>Nom ou n° national</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Open in emergency</source>
+        <translation>Ouvrir en urgence</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>No patient found. Check the spelling.</source>
+        <translation>Aucun patient trouvé. Vérifiez l’orthographe.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Type why you need this chart.</source>
+        <translation>Indiquez pourquoi vous avez besoin de ce dossier.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Search for the patient, then choose them.</source>
+        <translation>Recherchez le patient, puis choisissez-le.</translation>
+    </message>
+</context>
+<context>
+    <name>EmergencyChartWindow</name>
+    <message>
+        <location line="+19"/>
+        <source>Emergency access — chart</source>
+        <translation>Accès d’urgence — dossier</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Emergency access — recorded. Read only; the clinic admin reviews it.</source>
+        <translation>Accès d’urgence — tracé. Lecture seule ; l’administrateur du centre le contrôle.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>National no. {number}</source>
+        <translation>N° national {number}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Close the chart</source>
+        <translation>Fermer le dossier</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Your role may read the identity only; ask a nurse or a doctor for the consultations and allergies.</source>
+        <translation>Votre rôle ne permet de lire que l’identité ; demandez les consultations et les allergies à un(e) infirmier(ère) ou à un médecin.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Allergies: {list}</source>
+        <translation>Allergies : {list}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No known allergy</source>
+        <translation>Aucune allergie connue</translation>
+    </message>
+</context>
+<context>
+    <name>EmergencyReview</name>
+    <message>
+        <location filename="../../clinic_app/ui/audit_view.py" line="+25"/>
+        <source>What you found: e.g. asked the storekeeper; patient had fainted, justified</source>
+        <translation>Ce que vous avez constaté : ex. vu avec le magasinier ; patient évanoui, accès justifié</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Mark as reviewed</source>
+        <translation>Marquer comme contrôlé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No emergency access waiting for review.</source>
+        <translation>Aucun accès d’urgence en attente de contrôle.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reason given</source>
+        <translation>Motif donné</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Review note</source>
+        <translation>Note de contrôle</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{when} — {who}
+record no. {number}</source>
+        <translation>{when} — {who}
+dossier n° {number}</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Reviewed.</source>
+        <translation>Contrôlé.</translation>
+    </message>
+</context>
+<context>
     <name>EnrolmentForm</name>
     <message>
         <location filename="../../clinic_app/ui/administration.py" line="-90"/>
@@ -375,24 +825,34 @@
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/login.py" line="+187"/>
-        <location line="+49"/>
+        <location filename="../../clinic_app/ui/login.py" line="+188"/>
+        <location line="+54"/>
         <source>New clinic</source>
         <translation>Nouveau centre de santé</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-50"/>
         <source>e.g. TRV</source>
         <translation>ex. : TRV</translation>
     </message>
     <message>
         <location line="+23"/>
-        <location line="+72"/>
+        <location line="+87"/>
         <source>Create the clinic</source>
         <translation>Créer le centre</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-84"/>
+        <source>Restore a backup…</source>
+        <translation>Restaurer une sauvegarde…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A new computer for an existing clinic: restore its backup</source>
+        <translation>Nouvel ordinateur pour un centre existant : restaurez sa sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>There is no clinic on this computer yet. Create it, with its first administrator. The data is encrypted; the administrator&apos;s password unlocks it.</source>
         <translation>Aucun centre de santé n’existe encore sur cet ordinateur. Créez-le, avec son premier administrateur. Les données sont chiffrées ; le mot de passe de l’administrateur les déverrouille.</translation>
     </message>
@@ -432,7 +892,7 @@
         <translation>Confirmer le mot de passe</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+27"/>
         <source>Enter the clinic&apos;s name.</source>
         <translation>Saisissez le nom du centre.</translation>
     </message>
@@ -453,9 +913,85 @@
     </message>
 </context>
 <context>
+    <name>LockPanel</name>
+    <message>
+        <location filename="../../clinic_app/ui/lock.py" line="+139"/>
+        <source>Screen locked</source>
+        <translation>Écran verrouillé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} ({username}) is logged in.</source>
+        <translation>{name} ({username}) est connecté(e).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The screen locked itself after a while without use. Your work is kept.</source>
+        <translation>L’écran s’est verrouillé après un moment sans activité. Votre travail est conservé.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Your password</source>
+        <translation>Votre mot de passe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+55"/>
+        <location line="+33"/>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <location line="-85"/>
+        <source>Switch user</source>
+        <translation>Changer d’utilisateur</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>User name</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+118"/>
+        <source>Log in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <location line="-66"/>
+        <source>Type your password.</source>
+        <translation>Saisissez votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Checking…</source>
+        <translation>Vérification…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>What was typed and not saved will be lost if another user logs in. To keep it, unlock with your password and save it first.</source>
+        <translation>Ce qui a été saisi et non enregistré sera perdu si un autre utilisateur se connecte. Pour le garder, déverrouillez avec votre mot de passe et enregistrez d’abord.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Enter your user name.</source>
+        <translation>Saisissez votre identifiant.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Opening…</source>
+        <translation>Ouverture…</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location line="-135"/>
+        <location filename="../../clinic_app/ui/login.py" line="-151"/>
         <source>Clinic records — log in</source>
         <translation>Dossiers du centre — connexion</translation>
     </message>
@@ -495,7 +1031,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="+49"/>
+        <location filename="../../clinic_app/ui/main_window.py" line="+56"/>
         <source>{clinic} — clinic records</source>
         <translation>{clinic} — dossiers du centre</translation>
     </message>
@@ -510,7 +1046,27 @@
         <translation>Verrouiller les données et laisser un collègue se connecter (Ctrl+L)</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+4"/>
+        <source>My password…</source>
+        <translation>Mon mot de passe…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change my password</source>
+        <translation>Changer mon mot de passe</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Emergency access</source>
+        <translation>Accès d’urgence</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open a patient&apos;s chart in an emergency; every opening is reviewed</source>
+        <translation>Ouvrir le dossier d’un patient en urgence ; chaque ouverture est contrôlée</translation>
+    </message>
+    <message>
+        <location line="+86"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
@@ -528,7 +1084,7 @@
 <context>
     <name>NewUserForm</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-111"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-112"/>
         <source>New user</source>
         <translation>Nouvel utilisateur</translation>
     </message>
@@ -737,11 +1293,16 @@
             <numerusform>%n jours</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+29"/>
+        <source>Allergy</source>
+        <translation>Allergie</translation>
+    </message>
 </context>
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="-188"/>
+        <location filename="../../clinic_app/ui/stock.py" line="-192"/>
         <source>Receive a delivery</source>
         <translation>Réceptionner une livraison</translation>
     </message>
@@ -751,17 +1312,16 @@
         <translation>Scannez le code-barres de la boîte</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Printed on the box</source>
-        <translation>Imprimée sur la boîte</translation>
+        <translation type="vanished">Imprimée sur la boîte</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+34"/>
         <source>Receive</source>
         <translation>Réceptionner</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>GTIN</source>
         <translation>GTIN</translation>
     </message>
@@ -791,9 +1351,47 @@
         <translation>Absent du catalogue : demandez au central de l’ajouter, ou vérifiez la boîte.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>Received: {quantity} × {product}, lot {lot}.</source>
         <translation>Réceptionné : {quantity} × {product}, lot {lot}.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/account.py" line="+20"/>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Write down the recovery key</source>
+        <translation>Notez la clé de secours</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>If every administrator forgets their password, this key is the only way to open the clinic&apos;s data. It is shown only now. Write it on paper and keep the paper locked away, apart from the computer.</source>
+        <translation>Si tous les administrateurs oublient leur mot de passe, cette clé est le seul moyen d’ouvrir les données du centre. Elle n’est affichée que maintenant. Écrivez-la sur papier et gardez ce papier sous clé, loin de l’ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The last group, as written on your paper</source>
+        <translation>Le dernier groupe, tel qu’écrit sur votre papier</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>I have written it down</source>
+        <translation>Je l’ai notée</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Type the last group</source>
+        <translation>Saisissez le dernier groupe</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>That is not the last group of the key. Check what you wrote down.</source>
+        <translation>Ce n’est pas le dernier groupe de la clé. Vérifiez ce que vous avez noté.</translation>
     </message>
 </context>
 <context>
@@ -861,9 +1459,177 @@
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/account.py" line="+14"/>
+        <source>Restore a backup</source>
+        <translation>Restaurer une sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the backup file (on the USB stick), then log in with an administrator&apos;s account as it was when the backup was made.</source>
+        <translation>Choisissez le fichier de sauvegarde (sur la clé USB), puis connectez-vous avec un compte administrateur tel qu’il était au moment de la sauvegarde.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No file chosen</source>
+        <translation>Aucun fichier choisi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Backup file</source>
+        <translation>Fichier de sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User name</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Restore</source>
+        <translation>Restaurer</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Clinic backup</source>
+        <translation>Sauvegarde du centre</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clinic backups (*.clinicbackup)</source>
+        <translation>Sauvegardes du centre (*.clinicbackup)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose the backup file.</source>
+        <translation>Choisissez le fichier de sauvegarde.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter your user name.</source>
+        <translation>Saisissez votre identifiant.</translation>
+    </message>
+</context>
+<context>
+    <name>RolesDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/admin_security.py" line="-275"/>
+        <location line="+16"/>
+        <source>Roles of {name}</source>
+        <translation>Rôles de {name}</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+</context>
+<context>
+    <name>SecuritySettings</name>
+    <message>
+        <location line="+31"/>
+        <source>Security</source>
+        <translation>Sécurité</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Change my password…</source>
+        <translation>Changer mon mot de passe…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New recovery key…</source>
+        <translation>Nouvelle clé de secours…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The paper with the old key was lost or seen: make a new one</source>
+        <translation>Le papier de l’ancienne clé a été perdu ou vu : créez-en une nouvelle</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Share with central the records of patients who made no decision</source>
+        <translation>Partager avec le central les dossiers des patients sans décision</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>My account</source>
+        <translation>Mon compte</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lock the screen after</source>
+        <translation>Verrouiller l’écran après</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent by default</source>
+        <translation>Consentement par défaut</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Your password was changed.</source>
+        <translation>Votre mot de passe a été changé.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The new recovery key is in force; the old one opens nothing.</source>
+        <translation>La nouvelle clé de secours est en vigueur ; l’ancienne n’ouvre plus rien.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>The screen now locks after %n minute(s) without use.</source>
+        <translation>
+            <numerusform>L’écran se verrouille désormais après %n minute sans activité.</numerusform>
+            <numerusform>L’écran se verrouille désormais après %n minutes sans activité.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Records of patients who made no decision are shared with central.</source>
+        <translation>Les dossiers des patients sans décision sont partagés avec le central.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Records of patients who made no decision stay at the clinic.</source>
+        <translation>Les dossiers des patients sans décision restent au centre.</translation>
+    </message>
+</context>
+<context>
     <name>SickLeaveDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/doctor.py" line="+49"/>
+        <location filename="../../clinic_app/ui/doctor.py" line="+33"/>
         <source>Sick-leave certificate</source>
         <translation>Arrêt de travail</translation>
     </message>
@@ -1003,6 +1769,548 @@
     </message>
 </context>
 <context>
+    <name>TemporaryPasswordDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/admin_security.py" line="-174"/>
+        <source>Give the person this temporary password in private; the program asks them to choose their own at their next log-in.</source>
+        <translation>Donnez ce mot de passe provisoire à la personne en privé ; le programme lui demandera de choisir le sien à sa prochaine connexion.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Temporary password</source>
+        <translation>Mot de passe provisoire</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Again</source>
+        <translation>À nouveau</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe diffèrent.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPanel</name>
+    <message>
+        <location line="-222"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User name</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Roles</source>
+        <translation>Rôles</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Add a user…</source>
+        <translation>Ajouter un utilisateur…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset the password…</source>
+        <translation>Réinitialiser le mot de passe…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change the roles…</source>
+        <translation>Modifier les rôles…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+71"/>
+        <source>Disable</source>
+        <translation>Désactiver</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>temporary password</source>
+        <translation>mot de passe provisoire</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>locked out for a while</source>
+        <translation>bloqué un moment</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Enable…</source>
+        <translation>Réactiver…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Add a user</source>
+        <translation>Ajouter un utilisateur</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Reset the password of {name}</source>
+        <translation>Réinitialiser le mot de passe de {name}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{name} has a temporary password; they choose their own at the next log-in.</source>
+        <translation>{name} a un mot de passe provisoire et choisira le sien à la prochaine connexion.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Roles of {name} changed; they apply at the next log-in.</source>
+        <translation>Rôles de {name} modifiés ; ils s’appliquent à la prochaine connexion.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>{name} can no longer log in.</source>
+        <translation>{name} ne peut plus se connecter.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enable {name} again</source>
+        <translation>Réactiver {name}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{name} may log in again with the temporary password.</source>
+        <translation>{name} peut de nouveau se connecter avec le mot de passe provisoire.</translation>
+    </message>
+</context>
+<context>
+    <name>WhoOpenedDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/privacy.py" line="+39"/>
+        <location line="+1"/>
+        <source>Who opened this record?</source>
+        <translation>Qui a ouvert ce dossier ?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} — record no. {number}</source>
+        <translation>{name} — dossier n° {number}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workstation</source>
+        <translation>Poste</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Emergency access</source>
+        <translation>Accès d’urgence</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Chart opened</source>
+        <translation>Dossier ouvert</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n opening(s).</source>
+        <translation>
+            <numerusform>%n ouverture.</numerusform>
+            <numerusform>%n ouvertures.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+</context>
+<context>
+    <name>_TaskDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/account.py" line="-210"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Please wait…</source>
+        <translation>Veuillez patienter…</translation>
+    </message>
+</context>
+<context>
+    <name>admin</name>
+    <message>
+        <location filename="../../clinic_app/ui/admin_security.py" line="-195"/>
+        <source>active</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>disabled</source>
+        <translation>désactivé</translation>
+    </message>
+</context>
+<context>
+    <name>audit</name>
+    <message>
+        <location filename="../../clinic_app/ui/roles.py" line="+31"/>
+        <source>Logged in</source>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logged out</source>
+        <translation>Déconnexion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Unlocked the screen</source>
+        <translation>Écran déverrouillé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Failed log-in</source>
+        <translation>Connexion refusée</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Created a user</source>
+        <translation>Utilisateur créé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed their password</source>
+        <translation>Mot de passe changé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset a password</source>
+        <translation>Mot de passe réinitialisé</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+7"/>
+        <source>Changed roles</source>
+        <translation>Rôles modifiés</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Wrote off expired stock</source>
+        <translation>Stock périmé retiré</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Disabled a user</source>
+        <translation>Utilisateur désactivé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enabled a user</source>
+        <translation>Utilisateur réactivé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New recovery key</source>
+        <translation>Nouvelle clé de secours</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Searched patients</source>
+        <translation>Recherche de patients</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registered a patient</source>
+        <translation>Patient enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opened a chart</source>
+        <translation>Dossier ouvert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+55"/>
+        <source>Emergency access</source>
+        <translation>Accès d’urgence</translation>
+    </message>
+    <message>
+        <location line="-54"/>
+        <source>Emergency search</source>
+        <translation>Recherche d’urgence</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listed emergency accesses</source>
+        <translation>Liste des accès d’urgence</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reviewed an emergency access</source>
+        <translation>Accès d’urgence contrôlé</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recorded a consultation</source>
+        <translation>Consultation enregistrée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recorded an allergy</source>
+        <translation>Allergie enregistrée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added a diagnosis</source>
+        <translation>Diagnostic ajouté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrote a prescription</source>
+        <translation>Ordonnance rédigée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued a sick-leave certificate</source>
+        <translation>Arrêt de travail délivré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Printed a document</source>
+        <translation>Document imprimé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recorded consent</source>
+        <translation>Consentement enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed the consent rule</source>
+        <translation>Règle de consentement modifiée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed the idle lock</source>
+        <translation>Verrouillage automatique modifié</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Viewed the audit trail</source>
+        <translation>Journal d’audit consulté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verified the audit trail</source>
+        <translation>Journal d’audit vérifié</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opened with the recovery key</source>
+        <translation>Ouverture avec la clé de secours</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed the clinic&apos;s key</source>
+        <translation>Clé du centre changée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Viewed who opened a chart</source>
+        <translation>« Qui a ouvert ce dossier ? » consulté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Received stock</source>
+        <translation>Réception de stock</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>broken</source>
+        <translation>rompue</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Allergy</source>
+        <translation>Allergie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audit trail</source>
+        <translation>Journal d’audit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Backup</source>
+        <translation>Sauvegarde</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drug catalogue</source>
+        <translation>Catalogue des médicaments</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clinic</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Code list</source>
+        <translation>Liste de codes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnosis</source>
+        <translation>Diagnostic</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent</source>
+        <translation>Consentement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search</source>
+        <translation>Recherche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prescription</source>
+        <translation>Ordonnance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Setting</source>
+        <translation>Réglage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sick-leave certificate</source>
+        <translation>Arrêt de travail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stock movement</source>
+        <translation>Mouvement de stock</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User account</source>
+        <translation>Compte utilisateur</translation>
+    </message>
+    <message>
+        <location line="-78"/>
+        <location line="+34"/>
+        <source>Dispensed a prescription</source>
+        <translation>Ordonnance délivrée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrote off stock</source>
+        <translation>Stock retiré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Made a backup</source>
+        <translation>Sauvegarde faite</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Restored a backup</source>
+        <translation>Sauvegarde restaurée</translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <location line="+38"/>
+        <source>De-identified export</source>
+        <translation>Export anonymisé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enrolled with central</source>
+        <translation>Inscription auprès du central</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Synchronised</source>
+        <translation>Synchronisation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Imported ICD-11 codes</source>
+        <translation>Codes CIM-11 importés</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>done</source>
+        <translation>fait</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>refused</source>
+        <translation>refusé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>échec</translation>
+    </message>
+</context>
+<context>
     <name>crash</name>
     <message>
         <location filename="../../clinic_app/ui/crash.py" line="+47"/>
@@ -1078,9 +2386,14 @@
         <translation>Fuseau horaire inconnu : {zone}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/documents/pdf.py" line="+98"/>
+        <location filename="../../clinic_app/documents/pdf.py" line="+99"/>
         <source>The document could not be saved in {folder} ({reason}). Check that the folder exists and that there is free space.</source>
         <translation>Le document n’a pas pu être enregistré dans {folder} ({reason}). Vérifiez que le dossier existe et qu’il reste de la place.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The document does not fit on its pages (a text in it is far too long). Nothing was printed; tell the clinic admin.</source>
+        <translation>Le document ne tient pas sur ses pages (un texte y est beaucoup trop long). Rien n’a été imprimé ; prévenez l’administrateur du centre.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/documents/signing.py" line="+32"/>
@@ -1134,6 +2447,8 @@
     </message>
     <message>
         <location line="+11"/>
+        <location filename="../../clinic_app/records/consultations.py" line="+100"/>
+        <location line="+62"/>
         <source>Please check the form.</source>
         <translation>Veuillez vérifier le formulaire.</translation>
     </message>
@@ -1213,7 +2528,7 @@
         <translation>Ce code ne contient pas de numéro de produit (GTIN). Scannez l’autre code-barres de la boîte.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/certificates.py" line="+55"/>
+        <location filename="../../clinic_app/records/certificates.py" line="+56"/>
         <source>This sick-leave certificate cannot be issued.</source>
         <translation>Cet arrêt de travail ne peut pas être délivré.</translation>
     </message>
@@ -1238,7 +2553,7 @@
         <translation>Cette période chevauche le certificat {number} (du {start} au {end}) du même patient. Délivrez une prolongation de ce certificat, ou commencez après le {end}.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Choose whether this is an initial certificate or an extension.</source>
         <translation>Indiquez s’il s’agit d’un arrêt initial ou d’une prolongation.</translation>
     </message>
@@ -1269,12 +2584,12 @@
     </message>
     <message>
         <location line="+54"/>
-        <location filename="../../clinic_app/records/diagnoses.py" line="+37"/>
+        <location filename="../../clinic_app/records/diagnoses.py" line="+46"/>
         <source>{code} is not an ICD-11 code. Search by word.</source>
         <translation>{code} n’est pas un code CIM-11. Recherchez par mot.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/consultations.py" line="+97"/>
+        <location filename="../../clinic_app/records/consultations.py" line="-56"/>
         <source>Unknown vital sign: {key}.</source>
         <translation>Constante inconnue : {key}.</translation>
     </message>
@@ -1294,17 +2609,63 @@
         <translation>La pression diastolique doit être inférieure à la pression systolique.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+9"/>
+        <source>Weight and height do not fit together (body mass index {bmi}); check both.</source>
+        <translation>Le poids et la taille ne vont pas ensemble (indice de masse corporelle {bmi}) ; vérifiez les deux.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>The consultation&apos;s date must be within the last year, not in the future.</source>
+        <translation>La date de la consultation doit se situer dans l’année écoulée, pas dans le futur.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>The reason for the visit is missing.</source>
         <translation>Le motif de consultation manque.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../clinic_app/validation.py" line="+37"/>
+        <source>This field contains an invisible or control character; retype it.</source>
+        <translation>Ce champ contient un caractère invisible ou de contrôle ; saisissez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>This text is too long (at most {n} characters).</source>
         <translation>Ce texte est trop long ({n} caractères au plus).</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+11"/>
+        <location line="+11"/>
+        <source>This field is required.</source>
+        <translation>Ce champ est obligatoire.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>A name starts with a letter and holds only letters, spaces, hyphens and apostrophes.</source>
+        <translation>Un nom commence par une lettre et ne contient que des lettres, des espaces, des traits d’union et des apostrophes.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Enter a whole number from {low} to {high}.</source>
+        <translation>Saisissez un nombre entier de {low} à {high}.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Enter a number.</source>
+        <translation>Saisissez un nombre.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Enter a date (day, month, year).</source>
+        <translation>Saisissez une date (jour, mois, année).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Enter a date and time.</source>
+        <translation>Saisissez une date et une heure.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/records/consultations.py" line="+91"/>
         <source>Name the substance the patient is allergic to.</source>
         <translation>Indiquez la substance à laquelle le patient est allergique.</translation>
     </message>
@@ -1324,62 +2685,73 @@
         <translation>Le fichier n’a pas pu être lu : {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/patients.py" line="+24"/>
+        <location filename="../../clinic_app/records/patients.py" line="+25"/>
         <source>A patient with this national number is already registered. Search for the number and open that record instead.</source>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location filename="../../clinic_app/validation.py" line="-71"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The name is too long (at most {n} characters).</source>
-        <translation>Le nom est trop long ({n} caractères au plus).</translation>
+        <translation type="vanished">Le nom est trop long ({n} caractères au plus).</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>A name may not contain digits or symbols.</source>
-        <translation>Un nom ne peut contenir ni chiffres ni symboles.</translation>
+        <translation type="vanished">Un nom ne peut contenir ni chiffres ni symboles.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../clinic_app/records/patients.py" line="+70"/>
         <source>Choose the sex.</source>
         <translation>Choisissez le sexe.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>The date of birth cannot be in the future or before 1890.</source>
         <translation>La date de naissance ne peut être ni dans le futur ni avant 1890.</translation>
     </message>
     <message>
         <location line="+8"/>
-        <source>The national number has 4 to 32 letters, digits, &apos;-&apos; or &apos;/&apos;.</source>
-        <translation>Le numéro national comporte de 4 à 32 lettres, chiffres, « - » ou « / ».</translation>
+        <source>The national number has 4 to 32 letters and digits (spaces and dashes are ignored).</source>
+        <translation>Le numéro national comporte de 4 à 32 lettres et chiffres (les espaces et les tirets sont ignorés).</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+61"/>
+        <location filename="../../clinic_app/validation.py" line="-52"/>
+        <source>This field must be text.</source>
+        <translation>Ce champ doit contenir du texte.</translation>
+    </message>
+    <message>
+        <source>The national number has 4 to 32 letters, digits, &apos;-&apos; or &apos;/&apos;.</source>
+        <translation type="vanished">Le numéro national comporte de 4 à 32 lettres, chiffres, « - » ou « / ».</translation>
+    </message>
+    <message>
+        <location line="-51"/>
         <source>The phone number is not valid.</source>
         <translation>Le numéro de téléphone n’est pas valide.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/prescriptions.py" line="+66"/>
+        <location filename="../../clinic_app/records/prescriptions.py" line="+73"/>
         <source>Line {n}: give the dose and how often to take it.</source>
         <translation>Ligne {n} : indiquez la dose et la fréquence des prises.</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Line {n}: the duration must be 1 to {max} days.</source>
-        <translation>Ligne {n} : la durée doit être comprise entre 1 et {max} jours.</translation>
+        <translation type="vanished">Ligne {n} : la durée doit être comprise entre 1 et {max} jours.</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Line {n}: the quantity must be 1 to {max}.</source>
-        <translation>Ligne {n} : la quantité doit être comprise entre 1 et {max}.</translation>
+        <translation type="vanished">Ligne {n} : la quantité doit être comprise entre 1 et {max}.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+13"/>
+        <source>This patient is recorded as allergic to {substance}, and {drug} matches it. Check, then confirm to prescribe anyway.</source>
+        <translation>Ce patient est enregistré comme allergique à {substance}, et {drug} y correspond. Vérifiez, puis confirmez pour prescrire quand même.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Add at least one drug to the prescription.</source>
         <translation>Ajoutez au moins un médicament à l’ordonnance.</translation>
     </message>
@@ -1389,27 +2761,86 @@
         <translation>Une ordonnance comporte au plus {max} lignes.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+35"/>
         <source>Line {n}: this drug is not in the catalogue.</source>
         <translation>Ligne {n} : ce médicament n’est pas au catalogue.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/security/accounts.py" line="+43"/>
         <source>The password must have at least {n} characters.</source>
-        <translation>Le mot de passe doit comporter au moins {n} caractères.</translation>
+        <translation type="vanished">Le mot de passe doit comporter au moins {n} caractères.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/accounts.py" line="+81"/>
+        <source>Too many failed attempts; try again in {minutes} minutes.</source>
+        <translation>Trop d’essais manqués ; réessayez dans {minutes} minutes.</translation>
     </message>
     <message>
         <location line="+10"/>
+        <source>Your password no longer opens the clinic (the clinic&apos;s key was changed). Ask the clinic admin for a temporary password.</source>
+        <translation>Votre mot de passe n’ouvre plus le centre (la clé du centre a été changée). Demandez un mot de passe provisoire à l’administrateur du centre.</translation>
+    </message>
+    <message>
+        <location line="+89"/>
+        <source>The password must have at least {n} characters. A short sentence is long enough and easy to remember.</source>
+        <translation>Le mot de passe doit comporter au moins {n} caractères. Une courte phrase suffit et se retient facilement.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The password must not be the user name. Choose something only you know.</source>
+        <translation>Le mot de passe ne doit pas être l’identifiant. Choisissez quelque chose que vous seul(e) connaissez.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The password must not be only digits. Add letters, or use a short sentence.</source>
+        <translation>Le mot de passe ne doit pas contenir que des chiffres. Ajoutez des lettres, ou utilisez une courte phrase.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The password must not repeat a single character. Use a short sentence instead.</source>
+        <translation>Le mot de passe ne doit pas répéter un seul caractère. Utilisez plutôt une courte phrase.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This password is among the first anyone would try. Choose another one.</source>
+        <translation>Ce mot de passe fait partie des premiers que l’on essaierait. Choisissez-en un autre.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>A user name has 2 to 32 characters: lower-case letters, digits, dot, dash or underscore.</source>
         <translation>Un identifiant comporte de 2 à 32 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+472"/>
+        <source>The new password must differ from the current one.</source>
+        <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>There is no user named {username}.</source>
+        <translation>Il n’y a pas d’utilisateur nommé {username}.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>The account {username} is disabled. Enable it with a new password.</source>
+        <translation>Le compte {username} est désactivé. Réactivez-le avec un nouveau mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The clinic must keep at least one active administrator. Give the admin role to someone else first.</source>
+        <translation>Le centre doit garder au moins un administrateur actif. Donnez d’abord le rôle d’administrateur à quelqu’un d’autre.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>You cannot disable your own account. Ask another administrator.</source>
+        <translation>Vous ne pouvez pas désactiver votre propre compte. Demandez à un autre administrateur.</translation>
+    </message>
+    <message>
+        <location line="+69"/>
         <source>Choose at least one role.</source>
         <translation>Choisissez au moins un rôle.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-184"/>
         <source>The user name {username} is already taken.</source>
         <translation>L’identifiant {username} est déjà pris.</translation>
     </message>
@@ -1450,6 +2881,16 @@
     </message>
     <message>
         <location line="+10"/>
+        <source>Central already has a clinic with site code {code}. Choose another site code.</source>
+        <translation>Le central a déjà un centre avec le code de site {code}. Choisissez un autre code de site.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Central refused the enrolment: {detail}. Correct this clinic&apos;s settings and enrol again.</source>
+        <translation>Le central a refusé l’inscription : {detail}. Corrigez les réglages de ce centre et inscrivez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Central refused some of this clinic&apos;s changes ({reason}). They are kept here; ask the admin to contact central support.</source>
         <translation>Le serveur central a refusé certaines modifications de ce centre ({reason}). Elles sont conservées ici ; demandez à l’administrateur de contacter le support central.</translation>
     </message>
@@ -1464,7 +2905,7 @@
         <translation>Une synchronisation est déjà en cours ; attendez qu’elle se termine.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/service.py" line="+130"/>
+        <location filename="../../clinic_app/sync/service.py" line="+137"/>
         <source>The central server address starts with https:// (or http://).</source>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
@@ -1474,7 +2915,7 @@
         <translation>La synchronisation s’est arrêtée sur un problème inattendu. Rien n’est perdu ; prévenez l’administrateur du centre.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/inventory/stock.py" line="+66"/>
+        <location filename="../../clinic_app/inventory/stock.py" line="+67"/>
         <source>This product (GTIN {gtin}) is not in the catalogue. Check the code or ask central to add it.</source>
         <translation>Ce produit (GTIN {gtin}) n’est pas au catalogue. Vérifiez le code ou demandez au central de l’ajouter.</translation>
     </message>
@@ -1514,12 +2955,22 @@
         <translation>{quantity} dépasse ce qu’une ligne de livraison peut contenir ({max} au plus). Vérifiez la quantité.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
+        <source>Type the expiry date printed on the box: every lot needs one.</source>
+        <translation>Saisissez la date de péremption imprimée sur la boîte : chaque lot en a une.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>The expiry date is not a date; type it as on the box.</source>
         <translation>La date de péremption n’est pas une date ; saisissez-la comme sur la boîte.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>An expiry date more than {years} years ahead is surely mistyped; check it.</source>
+        <translation>Une date de péremption à plus de {years} ans est sûrement une erreur de saisie ; vérifiez-la.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>A GTIN is 8, 12, 13 or 14 digits; {gtin} is not one.</source>
         <translation>Un GTIN comporte 8, 12, 13 ou 14 chiffres ; {gtin} n’en est pas un.</translation>
     </message>
@@ -1529,17 +2980,21 @@
         <translation>Saisissez le numéro de lot imprimé sur la boîte : chaque boîte réceptionnée en a besoin.</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>A lot number has at most {max} letters and digits; check it.</source>
-        <translation>Un numéro de lot comporte au plus {max} lettres et chiffres ; vérifiez-le.</translation>
+        <location line="+10"/>
+        <source>A lot number has at most {max} letters, digits and signs, without accents or spaces; check it.</source>
+        <translation>Un numéro de lot comporte au plus {max} lettres, chiffres et signes, sans accents ni espaces ; vérifiez-le.</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <source>A lot number has at most {max} letters and digits; check it.</source>
+        <translation type="vanished">Un numéro de lot comporte au plus {max} lettres et chiffres ; vérifiez-le.</translation>
+    </message>
+    <message>
+        <location line="+65"/>
         <source>Lot {lot} does not hold that much stock.</source>
         <translation>Le lot {lot} ne contient pas autant de stock.</translation>
     </message>
     <message>
-        <location line="+224"/>
+        <location line="+225"/>
         <source>The only {drug} left (lot {lot}, {balance} {unit}) expired on {expiry}: it must not be dispensed. Write the lot off and order more. Nothing was dispensed.</source>
         <translation>Le seul {drug} restant (lot {lot}, {balance} {unit}) est périmé depuis le {expiry} : il ne doit pas être dispensé. Sortez ce lot du stock et commandez-en. Rien n’a été dispensé.</translation>
     </message>
@@ -1559,15 +3014,95 @@
         <translation>Le lot {lot} de {drug} ne contient aucun stock à sortir.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/demo.py" line="+439"/>
         <source>The number of demo patients must be zero or more.</source>
-        <translation>Le nombre de patients de démonstration doit être zéro ou plus.</translation>
+        <translation type="vanished">Le nombre de patients de démonstration doit être zéro ou plus.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/demo.py" line="+447"/>
+        <source>The number of demo patients must be from 0 to {max}.</source>
+        <translation>Le nombre de patients de démonstration doit être compris entre 0 et {max}.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/records/diagnoses.py" line="-7"/>
+        <source>{code} is already a diagnosis of this consultation.</source>
+        <translation>{code} est déjà un diagnostic de cette consultation.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/cli.py" line="+76"/>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe diffèrent.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/emergency.py" line="+38"/>
+        <source>This emergency access was already reviewed; nothing was changed.</source>
+        <translation>Cet accès d’urgence a déjà été contrôlé ; rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>The text is too long (at most {n} characters).</source>
+        <translation>Le texte est trop long ({n} caractères au plus).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location filename="../../clinic_app/security/emergency_lookup.py" line="+29"/>
+        <source>Type why you must open this chart in an emergency (at least {n} characters). The clinic admin reviews every emergency access.</source>
+        <translation>Indiquez pourquoi vous devez ouvrir ce dossier en urgence (au moins {n} caractères). L’administrateur du centre contrôle chaque accès d’urgence.</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>Write a short review note (at least {n} characters).</source>
+        <translation>Écrivez une courte note de contrôle (au moins {n} caractères).</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/emergency_lookup.py" line="+11"/>
+        <source>Type the patient&apos;s name or national number.</source>
+        <translation>Saisissez le nom ou le numéro national du patient.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/recovery.py" line="+94"/>
+        <source>This recovery key does not open this clinic. Check that the sheet belongs to this clinic and is the latest one (a re-key makes a new one).</source>
+        <translation>Cette clé de secours n’ouvre pas ce centre. Vérifiez que la feuille est bien celle de ce centre et la plus récente (un changement de clé en crée une nouvelle).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The recovery key was mistyped: it has 8 groups of 5 letters and digits, and they do not match each other. Compare each group with the printed sheet and type it again.</source>
+        <translation>La clé de secours est mal saisie : elle a 8 groupes de 5 lettres et chiffres, et ils ne concordent pas entre eux. Comparez chaque groupe avec la feuille imprimée et saisissez-la à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/settings.py" line="+35"/>
+        <source>The screen locks after {low} to {high} minutes without use.</source>
+        <translation>L’écran se verrouille après {low} à {high} minutes sans activité.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/storage/backup.py" line="+88"/>
+        <source>The backup could not be made.</source>
+        <translation>La sauvegarde n’a pas pu être faite.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The folder {path} cannot be written. Check that the USB stick is plugged in, not full and not read-only, then try again.</source>
+        <translation>Impossible d’écrire dans le dossier {path}. Vérifiez que la clé USB est branchée, qu’elle n’est pas pleine ni protégée en écriture, puis réessayez.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The backup written to {path} did not read back correctly and was deleted. Try again, or use another USB stick.</source>
+        <translation>La sauvegarde écrite dans {path} ne s’est pas relue correctement et a été supprimée. Réessayez, ou utilisez une autre clé USB.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The file {path} is not a clinic backup, or it is damaged or incomplete; nothing was restored. Try another copy of the backup.</source>
+        <translation>Le fichier {path} n’est pas une sauvegarde de centre, ou il est endommagé ou incomplet ; rien n’a été restauré. Essayez une autre copie de la sauvegarde.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>There is no backup file at {path}. Check the USB stick and the file name.</source>
+        <translation>Il n’y a pas de fichier de sauvegarde à l’emplacement {path}. Vérifiez la clé USB et le nom du fichier.</translation>
     </message>
 </context>
 <context>
     <name>roles</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-58"/>
+        <location filename="../../clinic_app/ui/roles.py" line="-79"/>
         <source>Nurse</source>
         <translation>Infirmier(ère)</translation>
     </message>
@@ -1716,7 +3251,7 @@
 <context>
     <name>vitals</name>
     <message>
-        <location filename="../../clinic_app/records/consultations.py" line="-205"/>
+        <location filename="../../clinic_app/records/consultations.py" line="-244"/>
         <source>Systolic blood pressure</source>
         <translation>Tension artérielle systolique</translation>
     </message>

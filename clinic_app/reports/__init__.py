@@ -1,0 +1,1 @@
+"""Reports for statistics: de-identified exports."""

@@ -1,0 +1,152 @@
+"""Checks every service applies to what a person (or a caller) hands it.
+
+One place for each *kind* of input, so a rule fixed once holds everywhere:
+text never carries control or invisible formatting characters (a NUL byte, a
+zero-width space, a right-to-left override that would spoof a printed name);
+every text has a length limit; numbers and dates are of the right type and
+within bounds. Each refusal is an ``InvalidInput`` naming the form field.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from datetime import date, datetime
+
+from clinic_app.errors import InvalidInput
+from clinic_app.i18n import QT_TRANSLATE_NOOP
+
+# Unicode categories never allowed in stored text: controls, format characters
+# (zero-width, bidi overrides), surrogates, private use, unassigned, separators
+# other than the plain space.
+_FORBIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_NAME_PUNCTUATION = set(" -'’ʼ.")
+
+
+def _text_of(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field must be text."), field=field)
+    return value
+
+
+def _refuse_invisible(text: str, field: str, *, multiline: bool) -> None:
+    allowed = {"\n", "\t"} if multiline else set()
+    for ch in text:
+        if ch not in allowed and unicodedata.category(ch) in _FORBIDDEN:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "This field contains an invisible or control character; retype it.",
+                ),
+                field=field,
+            )
+
+
+def _too_long(field: str, limit: int) -> InvalidInput:
+    return InvalidInput(
+        QT_TRANSLATE_NOOP("errors", "This text is too long (at most {n} characters)."),
+        field=field,
+        n=limit,
+    )
+
+
+def clean_line(value: object, field: str, *, limit: int, required: bool = False) -> str:
+    """One line of text: spaces collapsed, no invisible characters, at most ``limit``."""
+    text = " ".join(_text_of(value, field).split())
+    _refuse_invisible(text, field, multiline=False)
+    if required and not text:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field is required."), field=field)
+    if len(text) > limit:
+        raise _too_long(field, limit)
+    return text
+
+
+def clean_text(value: object, field: str, *, limit: int, required: bool = False) -> str:
+    """Free text (notes): line breaks kept, no invisible characters, at most ``limit``."""
+    text = _text_of(value, field).strip()
+    _refuse_invisible(text, field, multiline=True)
+    if required and not text:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field is required."), field=field)
+    if len(text) > limit:
+        raise _too_long(field, limit)
+    return text
+
+
+def clean_person_name(value: object, field: str, *, limit: int = 100) -> str:
+    """A given or family name: letters (any script, with accents), spaces, hyphens,
+    apostrophes and dots; it starts with a letter."""
+    text = clean_line(value, field, limit=limit)
+    if not text:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The name is missing."), field=field)
+    if not unicodedata.category(text[0]).startswith("L") or any(
+        not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION) for ch in text
+    ):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "A name starts with a letter and holds only letters, spaces, "
+                "hyphens and apostrophes.",
+            ),
+            field=field,
+        )
+    return text
+
+
+def check_whole_number(value: object, field: str, *, low: int, high: int) -> int:
+    """An integer count between ``low`` and ``high`` (not a fraction, not yes/no)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _not_whole(field, low, high)
+    try:
+        number = float(value) if not isinstance(value, int) else value
+    except ValueError as exc:
+        raise _not_whole(field, low, high) from exc
+    if isinstance(number, float) and (not math.isfinite(number) or not number.is_integer()):
+        raise _not_whole(field, low, high)
+    whole = int(number)
+    if not low <= whole <= high:
+        raise _not_whole(field, low, high)
+    return whole
+
+
+def _not_whole(field: str, low: int, high: int) -> InvalidInput:
+    return InvalidInput(
+        QT_TRANSLATE_NOOP("errors", "Enter a whole number from {low} to {high}."),
+        field=field,
+        low=low,
+        high=high,
+    )
+
+
+def parse_decimal(value: object, field: str) -> float:
+    """A measured value: a number, or text with a decimal point or comma ("38,5")."""
+    if isinstance(value, bool):
+        raise _not_a_number(field)
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".").replace(" ", "")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _not_a_number(field) from exc
+    if not math.isfinite(number):
+        raise _not_a_number(field)
+    return number
+
+
+def _not_a_number(field: str) -> InvalidInput:
+    return InvalidInput(QT_TRANSLATE_NOOP("errors", "Enter a number."), field=field)
+
+
+def check_date(value: object, field: str) -> date:
+    """A calendar date (not a date-time, not text)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "Enter a date (day, month, year)."), field=field
+        )
+    return value
+
+
+def check_instant(value: object, field: str) -> datetime:
+    """A moment with its time zone."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Enter a date and time."), field=field)
+    return value
