@@ -27,6 +27,9 @@ class Session:
     actor: Actor
     data_dir: Path
     workstation: str = field(default_factory=platform.node)
+    # Charts opened by emergency access in this session ("break the glass"): readable
+    # until logout whatever the role, each opening audited (security/emergency.py).
+    emergency_charts: set[str] = field(default_factory=set)
 
     @cached_property
     def site_id(self) -> str:
@@ -42,6 +45,11 @@ class Session:
 
     def require(self, action: Action) -> None:
         require(self.actor, action)
+
+    def require_chart(self, patient_id: str) -> None:
+        """Reading one patient's chart: a role that may open charts, or an emergency opening."""
+        if patient_id not in self.emergency_charts:
+            require(self.actor, Action.OPEN_CHART)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

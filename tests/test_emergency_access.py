@@ -135,3 +135,27 @@ def test_nurse_and_doctor_open_charts_as_usual(
     # They may also break the glass (e.g. a chart outside their usual list), always recorded.
     open_chart_in_emergency(doctor, patient_id, "Night duty, patient unconscious")
     assert count(doctor, "SELECT count(*) FROM emergency_accesses") == 1
+
+
+def test_an_emergency_opening_lets_that_role_read_that_chart_and_no_other(
+    nurse: Session, storekeeper: Session
+) -> None:
+    from clinic_app.records.consultations import (
+        ConsultationForm,
+        patient_allergies,
+        patient_consultations,
+        record_consultation,
+    )
+
+    zoe = register_patient(nurse, PatientForm("Zoé", "N'Guessan", "female"))
+    other = register_patient(nurse, PatientForm("Awa", "Koné", "female"))
+    record_consultation(
+        nurse, ConsultationForm(zoe.id, "Crise d'asthme", {"spo2": 88}, "", (("Aspirine", ""),))
+    )
+    with pytest.raises(PermissionDenied):
+        patient_allergies(storekeeper, zoe.id)
+    open_chart_in_emergency(storekeeper, zoe.id, "Malaise au magasin, infirmière absente")
+    assert patient_allergies(storekeeper, zoe.id) == ["Aspirine"]
+    assert patient_consultations(storekeeper, zoe.id)[0].vitals["spo2"] == 88
+    with pytest.raises(PermissionDenied):
+        patient_consultations(storekeeper, other.id)

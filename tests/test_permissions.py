@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from clinic_app.documents.pdf import prescription_pdf
 from clinic_app.errors import ClinicError, PermissionDenied
 from clinic_app.inventory.catalogue import (
     list_catalogue,
@@ -25,6 +26,7 @@ from clinic_app.inventory.stock import (
     dispense_prescription,
     receive_stock,
     stock_on_hand,
+    write_off_expired,
 )
 from clinic_app.records.certificates import SickLeaveForm, issue_sick_leave_certificate
 from clinic_app.records.consultations import ConsultationForm, record_allergy, record_consultation
@@ -36,10 +38,16 @@ from clinic_app.records.prescriptions import (
     list_prescriptions,
     write_prescription,
 )
+from clinic_app.reports.deidentified import export_deidentified_csv
 from clinic_app.resources import resource_path
 from clinic_app.security.accounts import create_user, login
+from clinic_app.security.audit import audit_entries
+from clinic_app.security.consent import record_consent
+from clinic_app.security.emergency import emergency_accesses_to_review, open_chart_in_emergency
 from clinic_app.security.permissions import PERMISSIONS, Action, Role
+from clinic_app.security.settings import set_idle_lock_minutes
 from clinic_app.session import Session
+from clinic_app.storage.backup import backup_clinic
 from clinic_app.storage.keys import TEST_COST
 from tests.conftest import PASSWORDS
 
@@ -73,7 +81,13 @@ def world(clinic_dir: Path) -> dict[str, Any]:
     )
     receive_stock(boss, ReceiptLine(item.gtin, "L1", date.today() + timedelta(days=700), 100))
     boss.close()
-    return {"patient": patient.id, "visit": visit.id, "rx": rx.id, "item": item}
+    return {
+        "patient": patient.id,
+        "visit": visit.id,
+        "rx": rx.id,
+        "item": item,
+        "tmp": clinic_dir.parent,
+    }
 
 
 SERVICES: dict[Action, Callable[[Session, dict[str, Any]], object]] = {
@@ -108,6 +122,17 @@ SERVICES: dict[Action, Callable[[Session, dict[str, Any]], object]] = {
         password="newcomer-pass",
         cost=TEST_COST,
     ),
+    Action.MANAGE_SETTINGS: lambda s, w: set_idle_lock_minutes(s, 7),
+    Action.PRINT_DOCUMENT: lambda s, w: prescription_pdf(s, w["rx"], w["tmp"] / "rx.pdf"),
+    Action.WRITE_OFF_STOCK: lambda s, w: write_off_expired(s, w["item"].id, "L1"),
+    Action.RECORD_CONSENT: lambda s, w: record_consent(s, w["patient"], False, False),
+    Action.EMERGENCY_ACCESS: lambda s, w: open_chart_in_emergency(
+        s, w["patient"], "Malaise dans la salle d'attente"
+    ),
+    Action.REVIEW_EMERGENCY_ACCESS: lambda s, w: emergency_accesses_to_review(s),
+    Action.VIEW_AUDIT: lambda s, w: audit_entries(s),
+    Action.EXPORT_DEIDENTIFIED: lambda s, w: export_deidentified_csv(s, w["tmp"]),
+    Action.BACKUP: lambda s, w: backup_clinic(s, w["tmp"]),
 }
 
 
@@ -140,20 +165,7 @@ def test_every_role_against_every_guarded_service(
 
 
 def test_every_action_has_a_guarded_service_or_is_wired_elsewhere() -> None:
-    elsewhere = {
-        Action.PRINT_DOCUMENT,
-        Action.MANAGE_SETTINGS,
-        Action.ENROL_CLINIC,
-        Action.SYNC,
-        # security services being built (issue 3): walked once they exist
-        Action.WRITE_OFF_STOCK,
-        Action.RECORD_CONSENT,
-        Action.EMERGENCY_ACCESS,
-        Action.REVIEW_EMERGENCY_ACCESS,
-        Action.VIEW_AUDIT,
-        Action.EXPORT_DEIDENTIFIED,
-        Action.BACKUP,
-        Action.RESTORE,
-    }
+    # Wired where no session exists yet (restore into a fresh install) or to central.
+    elsewhere = {Action.ENROL_CLINIC, Action.SYNC, Action.RESTORE}
     assert set(Action) == set(SERVICES) | elsewhere
     assert _table_rows() > 0

@@ -372,16 +372,17 @@ def _from_row(row: Row) -> SickLeaveCertificate:
 
 def get_certificate(session: Session, certificate_id: str) -> SickLeaveCertificate:
     """One certificate, diagnosis included: for people who may open the chart."""
-    session.require(Action.OPEN_CHART)
     row = session.store.one(_SELECT + "WHERE c.id = ?", (certificate_id,))
     if row is None:
+        session.require(Action.OPEN_CHART)
         raise NotFound()
+    session.require_chart(row["patient_id"])
     return _from_row(row)
 
 
 def list_certificates(session: Session, patient_id: str) -> list[SickLeaveCertificate]:
     """A patient's certificates, the latest period first."""
-    session.require(Action.OPEN_CHART)
+    session.require_chart(patient_id)
     rows = session.store.all(
         _SELECT + "WHERE c.patient_id = ? ORDER BY c.start_date DESC, c.issued_at DESC",
         (patient_id,),

@@ -309,7 +309,7 @@ def record_allergy(session: Session, patient_id: str, substance: str, reaction: 
 
 
 def patient_allergies(session: Session, patient_id: str) -> list[str]:
-    session.require(Action.OPEN_CHART)
+    session.require_chart(patient_id)
     rows = session.store.all(
         "SELECT substance FROM allergies WHERE patient_id = ? ORDER BY created_at", (patient_id,)
     )
@@ -317,7 +317,7 @@ def patient_allergies(session: Session, patient_id: str) -> list[str]:
 
 
 def patient_consultations(session: Session, patient_id: str) -> list[Consultation]:
-    session.require(Action.OPEN_CHART)
+    session.require_chart(patient_id)
     encounters = session.store.all(
         "SELECT * FROM encounters WHERE patient_id = ? ORDER BY occurred_at DESC", (patient_id,)
     )

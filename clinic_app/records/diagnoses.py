@@ -76,7 +76,11 @@ def add_diagnosis(session: Session, encounter_id: str, code: str) -> Diagnosis:
 
 
 def encounter_diagnoses(session: Session, encounter_id: str) -> list[Diagnosis]:
-    session.require(Action.OPEN_CHART)
+    encounter = session.store.one("SELECT patient_id FROM encounters WHERE id = ?", (encounter_id,))
+    if encounter is None:
+        session.require(Action.OPEN_CHART)
+        return []
+    session.require_chart(encounter["patient_id"])
     rows = session.store.all(
         "SELECT * FROM diagnoses WHERE encounter_id = ? ORDER BY created_at", (encounter_id,)
     )
@@ -87,7 +91,7 @@ def encounter_diagnoses(session: Session, encounter_id: str) -> list[Diagnosis]:
 
 
 def patient_diagnoses(session: Session, patient_id: str) -> list[Diagnosis]:
-    session.require(Action.OPEN_CHART)
+    session.require_chart(patient_id)
     rows = session.store.all(
         "SELECT * FROM diagnoses WHERE patient_id = ? ORDER BY created_at DESC", (patient_id,)
     )

@@ -307,8 +307,10 @@ def list_prescriptions(
     The clinic-wide list is the dispensary's queue: only roles that may view
     prescriptions see it. One patient's list is part of their chart.
     """
-    if patient_id is None or not session.actor.may(Action.OPEN_CHART):
+    if patient_id is None:
         session.require(Action.VIEW_PRESCRIPTIONS)
+    elif not session.actor.may(Action.VIEW_PRESCRIPTIONS):
+        session.require_chart(patient_id)
     if patient_id is None:
         rows = session.store.all(
             "SELECT * FROM prescriptions ORDER BY issued_at DESC LIMIT ?", (limit,)

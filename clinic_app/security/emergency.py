@@ -107,6 +107,7 @@ def open_chart_in_emergency(session: Session, patient_id: str, reason: str) -> P
             object_id=access_id,
             patient_id=patient_id,
         )
+    session.emergency_charts.add(patient_id)
     return Patient.from_row(row)
 
 

@@ -2713,12 +2713,16 @@ dossier n° {number}</translation>
         <translation>La date de naissance ne peut être ni dans le futur ni avant 1890.</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The national number has 4 to 32 letters and digits (spaces and dashes are ignored).</source>
-        <translation>Le numéro national comporte de 4 à 32 lettres et chiffres (les espaces et les tirets sont ignorés).</translation>
+        <location line="+11"/>
+        <source>The national number has 4 to 32 letters and digits (spaces, dots and dashes are allowed).</source>
+        <translation>Le numéro national compte 4 à 32 lettres et chiffres (espaces, points et tirets sont permis).</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <source>The national number has 4 to 32 letters and digits (spaces and dashes are ignored).</source>
+        <translation type="vanished">Le numéro national comporte de 4 à 32 lettres et chiffres (les espaces et les tirets sont ignorés).</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <location filename="../../clinic_app/validation.py" line="-52"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
@@ -2728,7 +2732,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Le numéro national comporte de 4 à 32 lettres, chiffres, « - » ou « / ».</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-58"/>
         <source>The phone number is not valid.</source>
         <translation>Le numéro de téléphone n’est pas valide.</translation>
     </message>
