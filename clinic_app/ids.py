@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-import uuid6
+import uuid_utils
 
 
 def new_id() -> str:
     """A new UUIDv7 as text; never an autoincrement number across sites."""
-    return str(uuid6.uuid7())
+    return str(uuid_utils.uuid7())
 
 
 def stable_id(namespace: str, name: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -149,28 +148,34 @@ def test_search_and_chart_opening_are_audited_without_the_query(nurse: Session) 
         assert "Kon" not in " ".join(str(v) for v in tuple(row))
 
 
-def test_read_audit_entries_reach_the_chain_by_themselves_and_at_close(clinic_dir: Path) -> None:
+def test_read_audit_entries_reach_the_chain_with_the_next_save_and_at_close(
+    clinic_dir: Path,
+) -> None:
     from clinic_app.security.accounts import login
     from clinic_app.security.audit import verify_audit_chain
     from tests.conftest import PASSWORDS
 
     nurse = login(clinic_dir, "nurse", PASSWORDS["nurse"])
-    patient = register_patient(nurse, PatientForm("Awa", "Koné", "female"))
-    open_chart(nurse, patient.id)
+    patient = register_patient(nurse, PatientForm("Awa", "Koné", "female", national_id="CI1234"))
 
     def opened() -> int:
         row = nurse.store.one("SELECT count(*) AS n FROM audit_events WHERE action = 'open_chart'")
         return int(row["n"])
 
-    deadline = time.monotonic() + 5
-    while opened() == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)  # the writer thread appends within a tenth of a second
-    assert opened() == 1
+    open_chart(nurse, patient.id)
+    assert opened() == 0  # queued: a read writes nothing by itself
+    register_patient(nurse, PatientForm("Zoé", "N'Guessan", "female"))
+    assert opened() == 1  # the next save appended it, in the same transaction
+    open_chart(nurse, patient.id)
+    twin = PatientForm("Awa", "Kone", "female", national_id="CI-1234")
+    with pytest.raises(DuplicatePatient):  # refused inside its transaction: rolled back
+        register_patient(nurse, twin)
+    assert opened() == 1  # the read entry went back to the queue, not lost
     open_chart(nurse, patient.id)
     nurse.close()  # closing flushes what is still queued
     again = login(clinic_dir, "nurse", PASSWORDS["nurse"])
     row = again.store.one("SELECT count(*) AS n FROM audit_events WHERE action = 'open_chart'")
-    assert row["n"] == 2
+    assert row["n"] == 3
     assert verify_audit_chain(again.store).intact
     again.close()
 

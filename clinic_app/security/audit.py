@@ -69,8 +69,16 @@ def append_audit(tx: Tx, clinic_id: str, entry: dict[str, Any]) -> dict[str, Any
     row = {**entry, "seq": seq, "site_id": clinic_id, "detail": entry.get("detail", "")}
     row["prev_hash"] = prev
     row["hash"] = chain_hash(prev, row)
-    tx.insert("audit_events", row)
+    tx.execute(_INSERT, [row.get(name) for name in _STORED_FIELDS])
     return row
+
+
+# Every click appends one entry: the statement is built once.
+_STORED_FIELDS = (*CHAINED_FIELDS, "prev_hash", "hash")
+_INSERT = (
+    f"INSERT INTO audit_events ({', '.join(_STORED_FIELDS)}) "
+    f"VALUES ({', '.join('?' for _ in _STORED_FIELDS)})"
+)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ class Store:
         self._lock = threading.Lock()
         self._all: list[Any] = []
         self._before_close: list[Callable[[], None]] = []
+        self._on_begin: list[Callable[[Tx], Callable[[bool], None] | None]] = []
         self._attachments: dict[str, Any] = {}
 
     def connection(self) -> Any:
@@ -144,12 +145,22 @@ class Store:
             conn.execute(f"RELEASE {name}")
             return
         conn.execute("BEGIN IMMEDIATE")
+        endings: list[Callable[[bool], None]] = []
         try:
-            yield Tx(conn)
+            tx = Tx(conn)
+            for hook in self._on_begin:
+                ending = hook(tx)
+                if ending is not None:
+                    endings.append(ending)
+            yield tx
         except BaseException:
             conn.execute("ROLLBACK")
+            for ending in endings:
+                ending(False)
             raise
         conn.execute("COMMIT")
+        for ending in endings:
+            ending(True)
 
     def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Row | None:
         row: Row | None = self.connection().execute(sql, params).fetchone()
@@ -174,19 +185,17 @@ class Store:
             self._attachments[name] = made
         return made
 
+    def on_begin(self, hook: Callable[[Tx], Callable[[bool], None] | None]) -> None:
+        """Run ``hook(tx)`` first thing in every outermost transaction (e.g. drain a queue).
+
+        The hook may return ``ending(committed)``, called once the transaction
+        committed or rolled back.
+        """
+        self._on_begin.append(hook)
+
     def before_close(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` (e.g. flush a queue) before the connections close."""
         self._before_close.append(callback)
-
-    def release_thread_connection(self) -> None:
-        """Close this thread's connection (a worker thread that is ending)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            self._local.conn = None
-            with self._lock:
-                if conn in self._all:
-                    self._all.remove(conn)
-            conn.close()
 
     def close(self) -> None:
         callbacks, self._before_close = self._before_close, []

@@ -7,9 +7,10 @@ content (which stays as it was, hidden) and covers every open dialog.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.errors import ClinicError
 from clinic_app.security.permissions import Action
 from clinic_app.ui.desk import Desk
 from clinic_app.ui.lock import DialogCover, LockPage, LockPanel
 from clinic_app.ui.login import LanguagePicker
 from clinic_app.ui.sync_status import AUTO_SYNC_MS, SyncStatusBar
 
+AUDIT_FLUSH_MS = 1000
 PAGE_PATIENTS = "patients"
 PAGE_STOCK = "stock"
 PAGE_ADMINISTRATION = "administration"
@@ -146,6 +149,17 @@ class MainWindow(QMainWindow):
             )
         self.navigation.setCurrentRow(0)
         self.resize(1280, 800)
+
+        # Reads (searches, charts opened) are audited through a queue that the next
+        # save drains; this writes it within a second otherwise, on this thread, so
+        # it never waits for the database lock against a person's save.
+        self._audit_flush = QTimer(self)
+        self._audit_flush.timeout.connect(self._flush_audit)
+        self._audit_flush.start(AUDIT_FLUSH_MS)
+
+    def _flush_audit(self) -> None:
+        with contextlib.suppress(ClinicError):  # closing the store flushes again
+            self.desk.session.flush_audit()
 
     def show_fitting_screen(self) -> None:
         """Open at the preferred size, or maximised on a screen too small for it
