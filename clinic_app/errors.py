@@ -56,6 +56,30 @@ class ClinicAlreadyExists(StoreError):
     )
 
 
+class FolderNotUsable(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The folder {path} cannot hold the clinic's data: it is a file, or it cannot be "
+        "created or written. Choose another folder.",
+    )
+
+
+class DatabaseUnreadable(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The clinic database cannot be read: its key was changed (log in again) or the "
+        "file is damaged (restore the latest backup). Nothing more was written.",
+    )
+
+
+class DatabaseBusy(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The clinic database is busy: another program is writing to it. "
+        "Try again in a moment; nothing was lost.",
+    )
+
+
 class NewerSchema(StoreError):
     template = QT_TRANSLATE_NOOP(
         "errors",

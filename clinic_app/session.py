@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from clinic_app.clock import clinic_zone, to_iso, utc_now
+from clinic_app.errors import PermissionDenied
 from clinic_app.ids import new_id
 from clinic_app.security.permissions import Action, Actor, format_roles, require
 from clinic_app.storage.store import Store, Tx
@@ -43,13 +44,24 @@ class Session:
     def zone(self) -> ZoneInfo:
         return clinic_zone(self.store.setting("timezone") or "UTC")
 
-    def require(self, action: Action) -> None:
-        require(self.actor, action)
+    def require(self, action: Action, *, patient_id: str | None = None) -> None:
+        """Refuse what the actor's roles do not allow; every refusal is audited too."""
+        try:
+            require(self.actor, action)
+        except PermissionDenied:
+            self.audit_read(
+                "permission_denied",
+                object_kind="action",
+                object_id=action.value,
+                patient_id=patient_id,
+                outcome="refused",
+            )
+            raise
 
     def require_chart(self, patient_id: str) -> None:
         """Reading one patient's chart: a role that may open charts, or an emergency opening."""
         if patient_id not in self.emergency_charts:
-            require(self.actor, Action.OPEN_CHART)
+            self.require(Action.OPEN_CHART, patient_id=patient_id)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -132,4 +144,13 @@ class Session:
         audit_queue(self.store, self.site_id).flush()
 
     def close(self) -> None:
+        """Write what the audit queue holds, anchor the chain's end, close the store."""
+        from clinic_app.errors import ClinicError
+        from clinic_app.security.audit import anchor_audit_chain
+
+        try:
+            with self.transaction() as tx:  # its start drains the audit queue
+                anchor_audit_chain(tx)
+        except ClinicError:
+            pass  # a damaged or re-keyed file: nothing can be written; close anyway
         self.store.close()

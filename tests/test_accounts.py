@@ -32,8 +32,8 @@ from tests.conftest import PASSWORDS
 class FakeClock:
     """The laptop's clock, moved by the test instead of waited for."""
 
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -301,3 +301,42 @@ def test_list_users_shows_states(admin: Session, clinic_dir: Path) -> None:
     assert not users["store"].active
     assert users["doctor"].locked_out_until.startswith("2026-03-02T08:00:30")
     assert users["nurse"].roles == {Role.NURSE}
+
+
+def test_a_clock_that_was_a_year_ahead_does_not_lock_anyone_out_for_a_year(
+    clinic_dir: Path,
+) -> None:
+    ahead = FakeClock(datetime(2027, 12, 3, 8, 0, tzinfo=UTC))
+    fail(clinic_dir, "nurse", ahead, times=5)  # the laptop's clock was a year ahead
+    corrected = FakeClock(datetime(2026, 12, 3, 8, 0, tzinfo=UTC))
+    with pytest.raises(AccountLockedOut) as caught:
+        login(clinic_dir, "nurse", PASSWORDS["nurse"], clock=corrected)
+    assert caught.value.seconds <= 15 * 60
+    corrected.advance(15 * 60 + 1)
+    login(clinic_dir, "nurse", PASSWORDS["nurse"], clock=corrected).close()
+
+
+def test_attempts_made_in_parallel_cannot_all_slip_past_the_limit(clinic_dir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(n: int) -> str:
+        try:
+            login(clinic_dir, "doctor", f"guess-number-{n}")
+        except AccountLockedOut:
+            return "locked"
+        except WrongPassword:
+            return "wrong"
+        return "in"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(attempt, range(12)))
+    assert outcomes.count("wrong") <= 5
+    assert outcomes.count("locked") >= 7
+
+
+@pytest.mark.parametrize(
+    "password", ["\t\t\t\t\t     ", "nurse1nurse1", "NURSE-2026!!", "nursenursenurse"]
+)
+def test_passwords_made_of_spaces_or_the_user_name_are_refused(password: str) -> None:
+    with pytest.raises(InvalidInput):
+        check_password_rules(password, username="nurse")

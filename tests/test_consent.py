@@ -5,6 +5,7 @@ Real SQLCipher clinics; the sync tests run against a real central process.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -330,3 +331,37 @@ def test_consent_withdrawn_while_a_batch_is_on_the_wire_sends_nothing_twice(
     record_consent(nurse, patient, share_with_central=True, share_with_clinics=False)
     assert pending_changes(nurse.store) == 0
     assert sync_now(nurse, timeout=FAST).pushed == 0
+
+
+def test_a_withheld_patients_dispensing_travels_without_its_prescription_link(
+    nurse: Session, doctor: Session, storekeeper: Session, catalogue: None
+) -> None:
+    from clinic_app.inventory.catalogue import find_by_gtin
+    from clinic_app.inventory.stock import dispense_prescription
+    from clinic_app.security.consent import sort_outbox_by_consent
+
+    patient_id = register(nurse, "Zoé", "N'Guessan")
+    record_consent(nurse, patient_id, False, False)
+    item = find_by_gtin(doctor, "03614142000018")
+    assert item is not None
+    receive_stock(storekeeper, ReceiptLine(item.gtin, "P1", date(2030, 1, 31), 50))
+    rx = write_prescription(
+        doctor,
+        patient_id=patient_id,
+        encounter_id=None,
+        lines=[PrescriptionLine(item.id, "1 comprimé", "3 fois par jour", 3, 9)],
+    )
+    dispense_prescription(storekeeper, rx.id)
+    with storekeeper.transaction() as tx:
+        sort_outbox_by_consent(tx)
+    rows = storekeeper.store.all(
+        "SELECT payload FROM outbox WHERE kind = 'stock_movement' "
+        "AND json_extract(payload, '$.kind') = 'dispense'"
+    )
+    assert rows, "the dispensing still travels: the ledger must be whole at central"
+    assert all(json.loads(row["payload"])["prescription_item_id"] is None for row in rows)
+    kept = storekeeper.store.one(
+        "SELECT prescription_item_id FROM stock_movements WHERE kind = 'dispense'"
+    )
+    assert kept is not None
+    assert kept["prescription_item_id"] is not None

@@ -401,3 +401,46 @@ def test_a_process_killed_during_rekey_leaves_an_openable_clinic(
             login(clinic_dir, "nurse", PASSWORDS["nurse"])
     else:
         login(clinic_dir, "nurse", PASSWORDS["nurse"]).close()
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (("slots", "nurse", "t"), 0),
+        (("slots", "nurse", "t"), 10**6),
+        (("slots", "nurse", "t"), -1),
+        (("slots", "nurse", "m"), 2**40),
+        (("slots", "nurse", "m"), 4 * 1024 * 1024),
+        (("slots", "nurse", "p"), 0),
+        (("slots", "nurse", "p"), "2"),
+        (("slots", "nurse", "salt"), ""),
+        (("slots", "nurse"), "x"),
+        (("slots",), [["nurse", {}]]),
+        (("accounts",), {"doctor": {"unaudited": "x"}}),
+        (("accounts",), {"nurse": {"failures": "x"}}),
+        (("accounts",), {"nurse": "x"}),
+        (("accounts",), {"nurse": {"locked_until": "garbage"}}),
+        (("accounts",), {"nurse": {"locked_until": 5}}),
+    ],
+)
+def test_every_tampered_field_of_the_slots_file_is_refused_before_any_derivation(
+    clinic_dir: Path, where: tuple[str, ...], value: object
+) -> None:
+    import json
+    import time
+
+    from clinic_app.errors import NotAClinicDatabase
+    from clinic_app.security.accounts import login
+    from tests.conftest import PASSWORDS
+
+    path = clinic_dir / "keyslots.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    target = data
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(NotAClinicDatabase):
+        login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    assert time.monotonic() - started < 5

@@ -180,3 +180,49 @@ def test_a_failing_service_inside_a_grouped_transaction_undoes_only_its_part(
         power_cut_after_registering()
     assert len(search_patients(session, "")) == 2
     session.close()
+
+
+@pytest.mark.parametrize("damage", ["truncate_one_byte", "flip_middle_byte", "flip_last_byte"])
+def test_a_damaged_file_is_refused_at_login_with_a_clear_message(
+    clinic_dir: Path, damage: str
+) -> None:
+    from clinic_app.errors import DatabaseUnreadable
+
+    path = clinic_dir / DB_FILE
+    data = bytearray(path.read_bytes())
+    if damage == "truncate_one_byte":
+        del data[-1]
+    else:
+        where = len(data) // 2 if damage == "flip_middle_byte" else len(data) - 10
+        data[where] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises((DatabaseUnreadable, NotAClinicDatabase)) as caught:
+        login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    assert "backup" in str(caught.value)
+
+
+def test_a_table_dropped_by_hand_gives_a_typed_error_not_a_crash(clinic_dir: Path) -> None:
+    from clinic_app.errors import DatabaseUnreadable
+    from clinic_app.records.patients import search_patients
+
+    session = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    session.store.connection().execute("DROP TABLE icd11_aliases")
+    with pytest.raises(DatabaseUnreadable):
+        session.store.all("SELECT * FROM icd11_aliases")
+    assert search_patients(session, "") == []  # the rest still works
+    session.close()
+
+
+def test_a_session_open_during_a_rekey_is_told_to_log_in_again(clinic_dir: Path) -> None:
+    from clinic_app.errors import DatabaseUnreadable
+    from clinic_app.records.patients import search_patients
+    from clinic_app.security.recovery import rekey_database
+
+    nurse = login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    admin = login(clinic_dir, "admin", PASSWORDS["admin"])
+    result = rekey_database(admin, PASSWORDS["admin"], cost=TEST_COST)
+    with pytest.raises(DatabaseUnreadable) as caught:
+        search_patients(nurse, "zoe")
+    assert "log in again" in str(caught.value)
+    nurse.close()
+    result.session.close()

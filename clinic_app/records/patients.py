@@ -202,7 +202,7 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
 
 def open_chart(session: Session, patient_id: str) -> Patient:
     """Open one patient's record; every opening is audited."""
-    session.require(Action.OPEN_CHART)
+    session.require_chart(patient_id)
     row = session.store.one("SELECT * FROM patients WHERE id = ?", (patient_id,))
     if row is None:
         raise NotFound()

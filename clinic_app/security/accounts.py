@@ -55,6 +55,7 @@ from clinic_app.errors import (
 )
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
+from clinic_app.security.audit import anchor_audit_chain
 from clinic_app.security.permissions import Action, Actor, Role, format_roles, parse_roles
 from clinic_app.session import Session
 from clinic_app.storage.keys import (
@@ -67,7 +68,14 @@ from clinic_app.storage.keys import (
     new_database_key,
     next_slots_path,
 )
-from clinic_app.storage.store import DB_FILE, SLOTS_FILE, Store, Tx, open_store
+from clinic_app.storage.store import (
+    DB_FILE,
+    SLOTS_FILE,
+    Store,
+    Tx,
+    open_store,
+    prepare_data_folder,
+)
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -175,7 +183,7 @@ COMMON_PASSWORDS = frozenset(
 
 def check_password_rules(password: str, *, username: str = "") -> None:
     """Refuse a password that is easy to guess; the message says what to do instead."""
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if len("".join(password.split())) < MIN_PASSWORD_LENGTH:  # spaces and tabs do not count
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors",
@@ -186,7 +194,9 @@ def check_password_rules(password: str, *, username: str = "") -> None:
             n=MIN_PASSWORD_LENGTH,
         )
     lowered = password.lower()
-    if username and lowered.strip() == normalise_username(username):
+    name = normalise_username(username) if username else ""
+    # The user name, alone or repeated or with a digit or two, is the first guess.
+    if name and name in lowered and len(re.sub(r"[\W\d_]+", "", lowered.replace(name, ""))) < 3:
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors", "The password must not be the user name. Choose something only you know."
@@ -257,14 +267,24 @@ def lockout_delay(failures: int) -> int:
     return int(min(FIRST_DELAY_S * 2 ** min(failures - MAX_FAILURES, 16), MAX_DELAY_S))
 
 
-def _refuse_if_locked_out(slots: KeySlots, name: str, now: datetime) -> None:
-    until = slots.accounts.get(name, {}).get("locked_until")
+def _lockout_refusal(slots: KeySlots, name: str, now: datetime) -> AccountLockedOut | None:
+    """The refusal while a lock-out runs (before any slow derivation), or None.
+
+    A lock-out ends ``MAX_DELAY_S`` at most after *now*: if the stored end is
+    further away, the clock was ahead when the failures happened (or has been
+    set back), and the end is brought back to now + the maximum in ``slots``
+    (saved by the caller), so a corrected clock never locks a person out for
+    the months it was wrong.
+    """
+    info = slots.accounts.get(name, {})
+    until = info.get("locked_until")
     if not until:
-        return
-    # min(): a laptop clock set back must not lock someone out for days.
-    remaining = min((from_iso(until) - now).total_seconds(), MAX_DELAY_S)
-    if remaining > 0:
-        raise AccountLockedOut(seconds=math.ceil(remaining))
+        return None
+    remaining = (from_iso(until) - now).total_seconds()
+    if remaining > MAX_DELAY_S:
+        info["locked_until"] = to_iso(now + timedelta(seconds=MAX_DELAY_S))
+        remaining = MAX_DELAY_S
+    return AccountLockedOut(seconds=math.ceil(remaining)) if remaining > 0 else None
 
 
 def _refuse_by_state(slots: KeySlots, name: str) -> None:
@@ -275,18 +295,45 @@ def _refuse_by_state(slots: KeySlots, name: str) -> None:
         raise PasswordResetRequired()
 
 
-def _record_failure(path: Path, name: str, now: datetime, *, audited: bool = False) -> None:
+def _reserve_attempt(path: Path, name: str, now: datetime, *, audited: bool = False) -> KeySlots:
+    """Check the lock-out and count this attempt as a failure, in one step under the lock.
+
+    Counted *before* the slow derivation, so attempts made in parallel cannot
+    all pass the check while none has failed yet; a success takes it back
+    (``_attempt_succeeded``).
+    """
+    with editing_slots(path) as slots:
+        refusal = _lockout_refusal(slots, name, now)
+        if refusal is None:
+            _refuse_by_state(slots, name)
+            _count_failure(slots, name, now, audited=audited)
+    if refusal is not None:
+        raise refusal
+    return slots
+
+
+def _attempt_succeeded(path: Path, name: str, *, audited: bool) -> None:
+    """Take back the failure ``_reserve_attempt`` counted for an attempt that succeeded."""
     with editing_slots(path) as slots:
         info = slots.account(name)
-        failures = int(info.get("failures", 0)) + 1
-        info["failures"] = failures
-        info["last_failure"] = to_iso(now)
-        if not audited:
-            info["unaudited"] = int(info.get("unaudited", 0)) + 1
-        delay = lockout_delay(failures)
-        if delay:
-            info["locked_until"] = to_iso(now + timedelta(seconds=delay))
-        _forget_old_unknown_names(slots)
+        if not audited and int(info.get("unaudited", 0)) > 0:
+            info["unaudited"] = int(info["unaudited"]) - 1
+            if not info["unaudited"]:
+                del info["unaudited"]
+        _clear_lockout(info)
+
+
+def _count_failure(slots: KeySlots, name: str, now: datetime, *, audited: bool) -> None:
+    info = slots.account(name)
+    failures = int(info.get("failures", 0)) + 1
+    info["failures"] = failures
+    info["last_failure"] = to_iso(now)
+    if not audited:
+        info["unaudited"] = int(info.get("unaudited", 0)) + 1
+    delay = lockout_delay(failures)
+    if delay:
+        info["locked_until"] = to_iso(now + timedelta(seconds=delay))
+    _forget_old_unknown_names(slots)
 
 
 def _forget_old_unknown_names(slots: KeySlots) -> None:
@@ -363,15 +410,13 @@ def unlock_clinic(data_dir: Path, name: str, secret: str, *, clock: Clock = utc_
     if not clinic_exists(data_dir):
         raise NoClinicDatabase(path=str(data_dir))
     path = data_dir / SLOTS_FILE
-    slots = KeySlots.load(path)
     now = clock()
-    _refuse_if_locked_out(slots, name, now)
-    _refuse_by_state(slots, name)
+    slots = _reserve_attempt(path, name, now)
     try:
         key = slots.unlock(name, secret)
     except WrongPassword:
-        _record_failure(path, name, now)
-        raise
+        raise  # already counted by _reserve_attempt
+    _attempt_succeeded(path, name, audited=False)
     try:
         store = _open_checked(data_dir, key, slots.clinic_id)
     except NotAClinicDatabase:
@@ -430,6 +475,7 @@ def login(data_dir: Path, username: str, password: str, *, clock: Clock = utc_no
     pending = _record_success(data_dir / SLOTS_FILE, username)
     with session.transaction() as tx:
         session.audit(tx, "login", object_kind="user", object_id=session.actor.user_id)
+        anchor_audit_chain(tx)
     _audit_failed_logins(session, pending)
     return session
 
@@ -469,23 +515,19 @@ def _check_own_password(session: Session, password: str, *, clock: Clock, action
     """Check that ``password`` opens the acting user's slot to *this* database's key."""
     path = session.data_dir / SLOTS_FILE
     name = session.actor.username
-    slots = KeySlots.load(path)
     now = clock()
-    _refuse_if_locked_out(slots, name, now)
-    _refuse_by_state(slots, name)
+    slots = _reserve_attempt(path, name, now, audited=True)
     try:
         key = slots.unlock(name, password)
         if not hmac.compare_digest(key, database_key(session.store)):
             raise WrongPassword()
     except WrongPassword:
-        _record_failure(path, name, now, audited=True)
         with session.transaction() as tx:
             session.audit(
                 tx, action, object_kind="user", object_id=session.actor.user_id, outcome="refused"
             )
         raise
-    with editing_slots(path) as fresh:
-        _clear_lockout(fresh.account(name))
+    _attempt_succeeded(path, name, audited=True)
 
 
 def database_key(store: Store) -> bytes:
@@ -540,7 +582,7 @@ def create_clinic(
     clinic_zone(timezone)
     admin_username = check_username(admin_username)
     check_password_rules(admin_password, username=admin_username)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prepare_data_folder(data_dir)
     db_path = data_dir / DB_FILE
     if db_path.exists():
         raise ClinicAlreadyExists(path=str(data_dir))

@@ -92,9 +92,46 @@ class AuditCheck:
         return self.first_broken_seq is None
 
 
+ANCHOR_SETTING = "audit_anchor"
+PROTECTING_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
+
+
+def anchor_audit_chain(tx: Tx) -> None:
+    """Remember the chain's last entry (``seq:hash``) in the settings.
+
+    Written at each login and logout: entries deleted from the end of the
+    trail (which leaves every remaining link intact) then show as missing up
+    to the anchor. Someone holding the key can rewrite the anchor too; the
+    copy of the trail central receives is the anchor that person cannot reach.
+    """
+    anchored = tx.one("SELECT value FROM settings WHERE key = ?", (ANCHOR_SETTING,))
+    if anchored is not None:
+        seq, _, digest = str(anchored["value"]).partition(":")
+        row = tx.one("SELECT hash FROM audit_events WHERE seq = ?", (int(seq or 0),))
+        if row is None or row["hash"] != digest:
+            return  # the trail lost or changed anchored entries: keep the evidence
+    last = tx.one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+    if last is not None:
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (ANCHOR_SETTING, f"{last['seq']}:{last['hash']}"),
+        )
+
+
 def verify_audit_chain(store: Store) -> AuditCheck:
-    """Walk the chain from the start; stop at the first entry that does not hold."""
+    """Walk the chain from the start; stop at the first entry that does not hold.
+
+    Also checks that the chain reaches the last anchored entry (see
+    ``anchor_audit_chain``) and that the append-only triggers are still there.
+    """
     clinic_id = store.setting("clinic_id") or ""
+    triggers = {
+        row["name"] for row in store.all("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    unprotected = not set(PROTECTING_TRIGGERS) <= triggers
+    also = "; the append-only protection was removed too" if unprotected else ""
+    anchor_seq, anchor_hash = _anchor(store)
     prev = genesis_hash(clinic_id)
     expected_seq = 1
     count = 0
@@ -103,14 +140,26 @@ def verify_audit_chain(store: Store) -> AuditCheck:
         entry = dict(row)
         seq = int(entry["seq"])
         if seq != expected_seq:
-            return AuditCheck(count, expected_seq, "missing entry")
+            return AuditCheck(count, expected_seq, "missing entry" + also)
         if entry["prev_hash"] != prev:
-            return AuditCheck(count, seq, "broken link to the previous entry")
-        if chain_hash(prev, entry) != entry["hash"]:
-            return AuditCheck(count, seq, "content changed")
+            return AuditCheck(count, seq, "broken link to the previous entry" + also)
+        if chain_hash(prev, entry) != entry["hash"] or (
+            seq == anchor_seq and entry["hash"] != anchor_hash
+        ):
+            return AuditCheck(count, seq, "content changed" + also)
         prev = entry["hash"]
         expected_seq += 1
+    if anchor_seq >= expected_seq:
+        return AuditCheck(count, expected_seq, "missing entry" + also)
+    if unprotected:
+        return AuditCheck(count, expected_seq, "the append-only protection was removed")
     return AuditCheck(count, None, "")
+
+
+def _anchor(store: Store) -> tuple[int, str]:
+    text = store.setting(ANCHOR_SETTING) or "0:"
+    seq, _, digest = text.partition(":")
+    return (int(seq) if seq.isdigit() else 0), digest
 
 
 def rechain_existing(conn: Any, clinic_id: str) -> None:

@@ -254,7 +254,35 @@ def release_consented_changes(tx: Tx) -> int:
 
 def sort_outbox_by_consent(tx: Tx) -> tuple[int, int]:
     """Hold what may not go, release what now may; return (held, released)."""
+    unlink_withheld_dispensings(tx)
     return hold_withheld_changes(tx), release_consented_changes(tx)
+
+
+def unlink_withheld_dispensings(tx: Tx) -> int:
+    """A dispensing for a patient not shared with central goes without its prescription link.
+
+    The stock ledger must be whole at central (balances are checked there), but
+    the link to a prescription item would point at the withheld patient's
+    record. So the movement travels with ``prescription_item_id`` cleared, in
+    the outbox copy only: the clinic's own ledger keeps the link. Consent given
+    later does not restore the link at central (a later issue may resend it).
+    """
+    share = int(policy_shares_with_central(tx))
+    if not _anyone_withheld(tx, share):
+        return 0
+    patient_of_item = (
+        "(SELECT p.patient_id FROM prescription_items i JOIN prescriptions p "
+        "ON p.id = i.prescription_id "
+        "WHERE i.id = json_extract(outbox.payload, '$.prescription_item_id'))"
+    )
+    cursor = tx.execute(
+        "UPDATE outbox SET payload = json_set(payload, '$.prescription_item_id', NULL) "
+        "WHERE kind = 'stock_movement' "
+        "AND json_extract(payload, '$.prescription_item_id') IS NOT NULL "
+        f"AND {_not_shared(patient_of_item)}",
+        {"share": share},
+    )
+    return int(cursor.rowcount or 0)
 
 
 def sendable_changes(store: Store | Tx) -> int:

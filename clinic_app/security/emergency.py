@@ -27,6 +27,7 @@ from clinic_app.records.patients import Patient
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row
+from clinic_app.validation import clean_text
 
 MIN_REASON_LENGTH = 10
 MAX_REASON_LENGTH = 1000
@@ -71,19 +72,40 @@ def _text(value: str, field: str, minimum: int, maximum: int, template: str) -> 
 
 
 def open_chart_in_emergency(session: Session, patient_id: str, reason: str) -> Patient:
-    """Open the chart whatever the role may normally see; always recorded and audited."""
-    session.require(Action.EMERGENCY_ACCESS)
-    reason = _text(
-        reason,
-        "reason",
-        MIN_REASON_LENGTH,
-        MAX_REASON_LENGTH,
-        QT_TRANSLATE_NOOP(
-            "errors",
-            "Type why you must open this chart in an emergency (at least {n} characters). "
-            "The clinic admin reviews every emergency access.",
-        ),
-    )
+    """Open the chart whatever the role may normally see; always recorded and audited.
+
+    A refused attempt (no permission, no real reason) writes no access row but
+    is audited too, with the outcome "refused".
+    """
+    session.require(Action.EMERGENCY_ACCESS, patient_id=patient_id)
+    try:
+        reason = _text(
+            clean_text(reason, "reason", limit=MAX_REASON_LENGTH),
+            "reason",
+            MIN_REASON_LENGTH,
+            MAX_REASON_LENGTH,
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "Type why you must open this chart in an emergency (at least {n} characters). "
+                "The clinic admin reviews every emergency access.",
+            ),
+        )
+        if len(set(reason.replace(" ", "").lower())) < 4:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "errors", "Type the real reason in words: the clinic admin will read it."
+                ),
+                field="reason",
+            )
+    except InvalidInput:
+        session.audit_read(
+            "emergency_access",
+            object_kind="patient",
+            object_id=patient_id,
+            patient_id=patient_id,
+            outcome="refused",
+        )
+        raise
     access_id = new_id()
     with session.transaction() as tx:
         row = tx.one("SELECT * FROM patients WHERE id = ?", (patient_id,))

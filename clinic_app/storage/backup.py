@@ -72,7 +72,7 @@ from clinic_app.security.permissions import Action, Actor, parse_roles
 from clinic_app.session import Session
 from clinic_app.storage.keys import KeySlots
 from clinic_app.storage.schema import APPLICATION_ID
-from clinic_app.storage.store import DB_FILE, SLOTS_FILE, open_store
+from clinic_app.storage.store import DB_FILE, SLOTS_FILE, open_store, prepare_data_folder
 
 MAGIC = b"CLINIC-APP-BACKUP\n"
 FORMAT = 1
@@ -499,7 +499,7 @@ def restore_clinic(
     _check_hmac(backup_file, verified, key)
 
     made_dir = not data_dir.exists()
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prepare_data_folder(data_dir)
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     placed: list[Path] = []
     try:

@@ -41,6 +41,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,43 @@ def unwrap_key(slot: dict[str, Any], *, clinic_id: str, username: str, password:
         raise WrongPassword() from exc
 
 
+# What a slot's Argon2id cost may be: enough for tests, never a denial of service.
+COST_BOUNDS = {"t": (1, 10), "m": (8 * 1024, 1024 * 1024), "p": (1, 8)}
+_ACCOUNT_COUNTERS = ("failures", "unaudited")
+_ACCOUNT_INSTANTS = ("locked_until", "last_failure")
+
+
+def _check_slot(slot: object) -> None:
+    if not isinstance(slot, dict):
+        raise ValueError("a slot is not an object")
+    for name, (low, high) in COST_BOUNDS.items():
+        value = slot[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"slot cost {name} out of bounds")
+    for name, size in (("salt", 16), ("nonce", 12)):
+        if len(_unb64(slot[name])) != size:
+            raise ValueError(f"slot {name} has the wrong size")
+    if len(_unb64(slot["wrapped"])) != KEY_BYTES + 16:
+        raise ValueError("wrapped key has the wrong size")
+
+
+def _check_account(info: object) -> None:
+    if not isinstance(info, dict):
+        raise ValueError("an account is not an object")
+    for name in _ACCOUNT_COUNTERS:
+        value = info.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**6:
+            raise ValueError(f"account {name} is not a count")
+    for name in _ACCOUNT_INSTANTS:
+        value = info.get(name)
+        if value is not None:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+            if parsed is None or parsed.tzinfo is None:
+                raise ValueError(f"account {name} is not an instant")
+    if "state" in info and not isinstance(info["state"], str):
+        raise ValueError("account state is not text")
+
+
 class KeySlots:
     """The ``keyslots.json`` file of one clinic data folder."""
 
@@ -157,14 +195,25 @@ class KeySlots:
 
     @classmethod
     def load(cls, path: Path) -> KeySlots:
+        """Read and check the whole file: every field of every slot and account.
+
+        The file sits outside the encryption, so anything in it may have been
+        edited: a cost of a million passes or 4 GiB, a counter that is text,
+        a slot that is not an object. Each is refused here as a damaged file,
+        before any derivation runs.
+        """
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != SLOTS_FORMAT:
+            if not isinstance(data, dict) or data.get("format") != SLOTS_FORMAT:
                 raise ValueError("unknown key slot format")
-            accounts = data.get("accounts", {})
-            if not isinstance(accounts, dict):
-                raise ValueError("accounts is not an object")
-            return cls(path, str(data["clinic_id"]), dict(data["slots"]), dict(accounts))
+            slots, accounts = data["slots"], data.get("accounts", {})
+            if not isinstance(slots, dict) or not isinstance(accounts, dict):
+                raise ValueError("slots or accounts is not an object")
+            for slot in slots.values():
+                _check_slot(slot)
+            for info in accounts.values():
+                _check_account(info)
+            return cls(path, str(data["clinic_id"]), dict(slots), dict(accounts))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NotAClinicDatabase(path=str(path)) from exc
 
