@@ -47,9 +47,9 @@ from clinic_app.sync.service import enrol_clinic, pending_changes, sync_now
 from clinic_app.sync.status import SyncMonitor, SyncState
 
 STAFF = {
-    "infirmiere": ("Adjoua Yao", Role.NURSE, "infirmiere-1"),
-    "medecin": ("Dr Awa Koné", Role.DOCTOR, "medecin-12"),
-    "magasin": ("Mamadou Diallo", Role.STOREKEEPER, "magasin-12"),
+    "infirmiere": ("Adjoua Yao", Role.NURSE, "adjoua-salle-3"),
+    "medecin": ("Dr Awa Koné", Role.DOCTOR, "awa-consult-7"),
+    "magasin": ("Mamadou Diallo", Role.STOREKEEPER, "stock-diallo-5"),
 }
 
 
