@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from clinic_app.clock import clinic_zone, to_iso, utc_now
@@ -20,6 +21,9 @@ from clinic_app.errors import PermissionDenied
 from clinic_app.ids import new_id
 from clinic_app.security.permissions import Action, Actor, format_roles, require
 from clinic_app.storage.store import Store, Tx
+
+if TYPE_CHECKING:
+    from clinic_app.security.audit_queue import AuditQueue
 
 
 @dataclass
@@ -116,17 +120,16 @@ class Session:
     ) -> None:
         """Audit a read (search, chart opened) without a transaction of its own.
 
-        Queued and appended to the chain within a tenth of a second (see
-        clinic_app.security.audit_queue for why, and what a power cut costs).
+        Queued, and appended to the chain by the next save or within a second
+        (see clinic_app.security.audit_queue for why, and what a power cut
+        costs). Only the moment is taken now; the id and text are made when
+        the entry is written, to keep a chart's opening as quick as without.
         """
-        from clinic_app.security.audit_queue import audit_queue
-
-        audit_queue(self.store, self.site_id).put(
+        self._audit_queue.put(
             {
-                "id": new_id(),
-                "occurred_at": to_iso(utc_now()),
+                "at": utc_now(),
                 "user_id": self.actor.user_id,
-                "roles": format_roles(self.actor.roles),
+                "roles": self._roles_text,
                 "action": action,
                 "object_kind": object_kind,
                 "object_id": object_id,
@@ -139,9 +142,17 @@ class Session:
 
     def flush_audit(self) -> None:
         """Write queued read entries now (before showing or checking the trail)."""
+        self._audit_queue.flush()
+
+    @cached_property
+    def _audit_queue(self) -> AuditQueue:
         from clinic_app.security.audit_queue import audit_queue
 
-        audit_queue(self.store, self.site_id).flush()
+        return audit_queue(self.store, self.site_id)
+
+    @cached_property
+    def _roles_text(self) -> str:
+        return format_roles(self.actor.roles)
 
     def close(self) -> None:
         """Write what the audit queue holds, anchor the chain's end, close the store."""

@@ -22,6 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from clinic_app.clock import to_iso
+from clinic_app.ids import new_id
 from clinic_app.security.audit import append_audit
 from clinic_app.storage.store import Store, Tx
 
@@ -52,7 +54,10 @@ class AuditQueue:
             batch, self._pending = self._pending, []
         if not batch:
             return None
-        for entry in batch:
+        for queued in batch:
+            entry = dict(queued)
+            entry["occurred_at"] = to_iso(entry.pop("at"))  # the moment of the read
+            entry["id"] = new_id()
             append_audit(tx, self._clinic_id, entry)
 
         def ending(committed: bool) -> None:

@@ -389,6 +389,100 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../clinic_app/ui/conflicts.py" line="+75"/>
+        <location line="+47"/>
+        <source>Conflicts to settle</source>
+        <translation>Conflits à régler</translation>
+    </message>
+    <message>
+        <location line="-40"/>
+        <source>The same information was changed in two places without either seeing the other. Choose the right value; it then replaces the other everywhere.</source>
+        <translation>La même information a été modifiée à deux endroits sans que l’un voie l’autre. Choisissez la bonne valeur : elle remplacera l’autre partout.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Field</source>
+        <translation>Champ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First value</source>
+        <translation>Première valeur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Second value</source>
+        <translation>Seconde valeur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept meanwhile</source>
+        <translation>Gardée en attendant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Found</source>
+        <translation>Détecté</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No conflict is waiting.</source>
+        <translation>Aucun conflit en attente.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the first value</source>
+        <translation>Garder la première valeur</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the second value</source>
+        <translation>Garder la seconde valeur</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Settling conflicts is not available in this version of the program.</source>
+        <translation>Le règlement des conflits n’est pas disponible dans cette version du programme.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>this clinic</source>
+        <translation>ce centre</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>another clinic</source>
+        <translation>un autre centre</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(empty)</source>
+        <translation>(vide)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{value} — {where}</source>
+        <translation>{value} — {where}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{value} — {where}, {when}</source>
+        <translation>{value} — {where}, {when}</translation>
+    </message>
+</context>
+<context>
     <name>ConsentPanel</name>
     <message>
         <location filename="../../clinic_app/ui/privacy.py" line="+41"/>
@@ -1031,7 +1125,7 @@ dossier n° {number}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../clinic_app/ui/main_window.py" line="+56"/>
+        <location filename="../../clinic_app/ui/main_window.py" line="+59"/>
         <source>{clinic} — clinic records</source>
         <translation>{clinic} — dossiers du centre</translation>
     </message>
@@ -1066,7 +1160,7 @@ dossier n° {number}</translation>
         <translation>Ouvrir le dossier d’un patient en urgence ; chaque ouverture est contrôlée</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+97"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
@@ -1142,7 +1236,17 @@ dossier n° {number}</translation>
         <translation>Enregistrer un nouveau patient (Ctrl+N)</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+5"/>
+        <source>Conflicts</source>
+        <translation>Conflits</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Patient details changed in two places: choose the right value</source>
+        <translation>Données du patient modifiées à deux endroits : choisissez la bonne valeur</translation>
+    </message>
+    <message>
+        <location line="+81"/>
         <source>Most recently registered patients.</source>
         <translation>Derniers patients enregistrés.</translation>
     </message>
@@ -1163,7 +1267,7 @@ dossier n° {number}</translation>
 <context>
     <name>PatientTable</name>
     <message>
-        <location line="-159"/>
+        <location line="-173"/>
         <source>Family name</source>
         <translation>Nom</translation>
     </message>
@@ -1397,7 +1501,7 @@ dossier n° {number}</translation>
 <context>
     <name>RegisterPatientDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/patients.py" line="+177"/>
+        <location filename="../../clinic_app/ui/patients.py" line="+191"/>
         <location line="+55"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
@@ -2432,6 +2536,21 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>The folder {path} cannot hold the clinic&apos;s data: it is a file, or it cannot be created or written. Choose another folder.</source>
+        <translation>Le dossier {path} ne peut pas recevoir les données du centre : c’est un fichier, ou il ne peut être ni créé ni écrit. Choisissez un autre dossier.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The clinic database cannot be read: its key was changed (log in again) or the file is damaged (restore the latest backup). Nothing more was written.</source>
+        <translation>La base du centre ne peut pas être lue : sa clé a changé (reconnectez-vous) ou le fichier est endommagé (restaurez la dernière sauvegarde). Rien de plus n’a été écrit.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The clinic database is busy: another program is writing to it. Try again in a moment; nothing was lost.</source>
+        <translation>La base du centre est occupée : un autre programme y écrit. Réessayez dans un instant ; rien n’a été perdu.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>This clinic database was written by a newer version of the program (schema {found}, this program knows {known}). Install the newer version.</source>
         <translation>Cette base de données a été écrite par une version plus récente du programme (schéma {found}, ce programme connaît {known}). Installez la version la plus récente.</translation>
     </message>
@@ -2774,7 +2893,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Le mot de passe doit comporter au moins {n} caractères.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/security/accounts.py" line="+81"/>
+        <location filename="../../clinic_app/security/accounts.py" line="+89"/>
         <source>Too many failed attempts; try again in {minutes} minutes.</source>
         <translation>Trop d’essais manqués ; réessayez dans {minutes} minutes.</translation>
     </message>
@@ -2789,7 +2908,7 @@ dossier n° {number}</translation>
         <translation>Le mot de passe doit comporter au moins {n} caractères. Une courte phrase suffit et se retient facilement.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>The password must not be the user name. Choose something only you know.</source>
         <translation>Le mot de passe ne doit pas être l’identifiant. Choisissez quelque chose que vous seul(e) connaissez.</translation>
     </message>
@@ -2814,7 +2933,7 @@ dossier n° {number}</translation>
         <translation>Un identifiant comporte de 2 à 32 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.</translation>
     </message>
     <message>
-        <location line="+472"/>
+        <location line="+504"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
@@ -2909,12 +3028,12 @@ dossier n° {number}</translation>
         <translation>Une synchronisation est déjà en cours ; attendez qu’elle se termine.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/service.py" line="+137"/>
+        <location filename="../../clinic_app/sync/service.py" line="+171"/>
         <source>The central server address starts with https:// (or http://).</source>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/status.py" line="+83"/>
+        <location filename="../../clinic_app/sync/status.py" line="+117"/>
         <source>Sync stopped on an unexpected problem. Nothing was lost; tell the clinic admin.</source>
         <translation>La synchronisation s’est arrêtée sur un problème inattendu. Rien n’est perdu ; prévenez l’administrateur du centre.</translation>
     </message>
@@ -3037,7 +3156,7 @@ dossier n° {number}</translation>
         <translation>Les deux mots de passe diffèrent.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/security/emergency.py" line="+38"/>
+        <location filename="../../clinic_app/security/emergency.py" line="+39"/>
         <source>This emergency access was already reviewed; nothing was changed.</source>
         <translation>Cet accès d’urgence a déjà été contrôlé ; rien n’a été modifié.</translation>
     </message>
@@ -3047,13 +3166,18 @@ dossier n° {number}</translation>
         <translation>Le texte est trop long ({n} caractères au plus).</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <location filename="../../clinic_app/security/emergency_lookup.py" line="+29"/>
         <source>Type why you must open this chart in an emergency (at least {n} characters). The clinic admin reviews every emergency access.</source>
         <translation>Indiquez pourquoi vous devez ouvrir ce dossier en urgence (au moins {n} caractères). L’administrateur du centre contrôle chaque accès d’urgence.</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+8"/>
+        <source>Type the real reason in words: the clinic admin will read it.</source>
+        <translation>Écrivez la vraie raison en mots : l’administrateur du centre la lira.</translation>
+    </message>
+    <message>
+        <location line="+90"/>
         <source>Write a short review note (at least {n} characters).</source>
         <translation>Écrivez une courte note de contrôle (au moins {n} caractères).</translation>
     </message>
@@ -3084,6 +3208,7 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../../clinic_app/sync/handcarry.py" line="+65"/>
         <source>The folder {path} cannot be written. Check that the USB stick is plugged in, not full and not read-only, then try again.</source>
         <translation>Impossible d’écrire dans le dossier {path}. Vérifiez que la clé USB est branchée, qu’elle n’est pas pleine ni protégée en écriture, puis réessayez.</translation>
     </message>
@@ -3101,6 +3226,77 @@ dossier n° {number}</translation>
         <location line="+8"/>
         <source>There is no backup file at {path}. Check the USB stick and the file name.</source>
         <translation>Il n’y a pas de fichier de sauvegarde à l’emplacement {path}. Vérifiez la clé USB et le nom du fichier.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/sync/edits.py" line="+53"/>
+        <source>This conflict was already settled; the patient&apos;s record shows the choice.</source>
+        <translation>Ce conflit a déjà été réglé ; le dossier du patient montre le choix retenu.</translation>
+    </message>
+    <message>
+        <location line="+118"/>
+        <source>This field cannot be changed here.</source>
+        <translation>Ce champ ne peut pas être modifié ici.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+96"/>
+        <source>This patient does not exist.</source>
+        <translation>Ce patient n’existe pas.</translation>
+    </message>
+    <message>
+        <location line="-67"/>
+        <source>Only a consultation can be voided.</source>
+        <translation>Seule une consultation peut être annulée.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Say why this record is voided (at most 500 characters).</source>
+        <translation>Indiquez pourquoi cet enregistrement est annulé (500 caractères au plus).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This consultation does not exist.</source>
+        <translation>Cette consultation n’existe pas.</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>This conflict does not exist.</source>
+        <translation>Ce conflit n’existe pas.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This conflict is settled at central.</source>
+        <translation>Ce conflit se règle au niveau central.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/sync/handcarry.py" line="-4"/>
+        <source>The hand-carried sync file could not be used.</source>
+        <translation>Le fichier de synchronisation transporté n’a pas pu être utilisé.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>There is no file at {path}. Check the USB stick and the file name.</source>
+        <translation>Il n’y a pas de fichier à {path}. Vérifiez la clé USB et le nom du fichier.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The file {path} is not an answer from central, or it was damaged or changed on the way; nothing was imported. Ask central for a new answer file.</source>
+        <translation>Le fichier {path} n’est pas une réponse du serveur central, ou il a été abîmé ou modifié en route ; rien n’a été importé. Demandez au central un nouveau fichier de réponse.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The file {path} was made for another clinic ({site_code}), or for an earlier enrolment of this one; nothing was imported.</source>
+        <translation>Le fichier {path} a été fait pour un autre centre ({site_code}), ou pour un enrôlement précédent de celui-ci ; rien n’a été importé.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The file {path} is this clinic&apos;s own export, to be imported at central; bring back the answer file (.clinicanswer) that central wrote next to it.</source>
+        <translation>Le fichier {path} est l’export de ce centre, à importer au central ; rapportez le fichier de réponse (.clinicanswer) que le central a écrit à côté.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No change is waiting for central; there is nothing to export.</source>
+        <translation>Aucune modification n’attend le central ; il n’y a rien à exporter.</translation>
     </message>
 </context>
 <context>
@@ -3222,7 +3418,17 @@ dossier n° {number}</translation>
 <context>
     <name>sync</name>
     <message>
-        <location filename="../../clinic_app/sync/status.py" line="-28"/>
+        <location filename="../../clinic_app/sync/status.py" line="-48"/>
+        <source>This computer&apos;s clock is {minutes} minute(s) ahead of central&apos;s. Ask the admin to set the date and time.</source>
+        <translation>L’horloge de cet ordinateur avance de {minutes} minute(s) sur celle du central. Demandez à l’administrateur de régler la date et l’heure.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This computer&apos;s clock is {minutes} minute(s) behind central&apos;s. Ask the admin to set the date and time.</source>
+        <translation>L’horloge de cet ordinateur retarde de {minutes} minute(s) sur celle du central. Demandez à l’administrateur de régler la date et l’heure.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Not enrolled with central</source>
         <translation>Non inscrit auprès du serveur central</translation>
     </message>
