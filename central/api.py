@@ -295,3 +295,89 @@ def create_app(engine: Engine) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(ProtocolMiddleware)
     return app
+
+
+# --- several worker processes (issue 4) ---------------------------------------------------
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one uvicorn worker of ``clinic-central serve --workers N``.
+
+    Each worker opens its own engine on ``$CENTRAL_DATABASE_URL`` (set by the
+    CLI, which has already migrated the schema); workers share nothing else.
+    """
+    import os
+
+    from central.db import make_engine
+
+    url = os.environ.get("CENTRAL_DATABASE_URL")
+    if not url:
+        raise RuntimeError("CENTRAL_DATABASE_URL is not set")
+    return create_app(make_engine(url))
+
+
+# --- patients seen at two clinics (issue 4, central.duplicates) --------------------------
+
+
+def current_operator(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> str:
+    """A central operator, by HTTP Basic credentials (only ever over TLS: see the README)."""
+    import base64
+    import binascii
+
+    from central.duplicates import check_operator
+
+    scheme, _, encoded = (authorization or "").partition(" ")
+    try:
+        username, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        username = password = ""
+    if scheme.lower() != "basic" or not username:
+        raise CentralError(401, "operator_refused", "operator credentials are required")
+    return check_operator(get_engine(request), username, password)
+
+
+OperatorDep = Annotated[str, Depends(current_operator)]
+
+
+class LinkRequest(BaseModel, strict=True):
+    patient_a: str = Field(max_length=MAX_ID_LENGTH)
+    patient_b: str = Field(max_length=MAX_ID_LENGTH)
+
+
+@router.get("/patient-links")
+def patient_links_page(
+    site_id: SiteDep,
+    engine: EngineDep,
+    after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+) -> dict[str, Any]:
+    """The links that involve the asking clinic, after its links cursor (pull's shape)."""
+    from central.duplicates import links_for_site
+
+    page = links_for_site(engine, site_id, after, limit)
+    return {
+        "changes": [
+            {"seq": c.seq, "kind": c.kind, "id": c.id, "payload": c.payload} for c in page.changes
+        ],
+        "last_seq": page.last_seq,
+        "more": page.more,
+    }
+
+
+@router.get("/operator/duplicates")
+def duplicates(operator: OperatorDep, engine: EngineDep) -> dict[str, Any]:
+    from central.duplicates import candidate_json, find_duplicates
+
+    return {"candidates": [candidate_json(c) for c in find_duplicates(engine)]}
+
+
+@router.post("/operator/patient-links")
+def confirm_patient_link(
+    body: LinkRequest, operator: OperatorDep, engine: EngineDep
+) -> dict[str, Any]:
+    from central.duplicates import confirm_link
+
+    link_id, new = confirm_link(engine, body.patient_a, body.patient_b, operator)
+    return {"link_id": link_id, "new": new}

@@ -6,6 +6,9 @@
                                                      else asked at the prompt)
     clinic-central seed-catalogue FILE
     clinic-central revoke-clinic --clinic-id ID
+    clinic-central migrate                          (bring the schema to the newest revision;
+                                                     serve does it too at every start)
+    clinic-central serve --workers N                (N processes; PostgreSQL in production)
 
 The database is ``--database-url``, else ``$CENTRAL_DATABASE_URL``, else an
 SQLite file ``central.db`` in ``--data-dir`` (default ``./central-data``).
@@ -32,6 +35,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from central.db import create_tables, make_engine
+from central.migrations import SchemaError
 from central.services import (
     CentralError,
     check_operator_name,
@@ -115,6 +119,9 @@ def open_database(args: argparse.Namespace) -> Engine:
         raise UsageError(f"cannot create the database file: {exc.strerror or exc}") from exc
     try:
         create_tables(engine)
+    except SchemaError as exc:
+        engine.dispose()
+        raise UsageError(f"cannot migrate the database {shown_url(url)}: {exc}") from exc
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
@@ -173,7 +180,111 @@ def _parser() -> argparse.ArgumentParser:
         "revoke-clinic", parents=[common], help="revoke a clinic's device tokens"
     )
     revoke.add_argument("--clinic-id", required=True)
+
+    # --- schema migrations and several workers (issue 4) ---
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="worker processes (default 1); several need no shared memory: "
+        "PostgreSQL in production, SQLite's file locking for a demo",
+    )
+    commands.add_parser(
+        "migrate",
+        parents=[common],
+        help="bring the database schema to the newest revision (serve does it at start)",
+    )
+
+    # --- hand-carried sync and patients seen at two clinics (issue 4) ---
+    carried = commands.add_parser(
+        "import",
+        parents=[common],
+        help="apply a clinic's hand-carried sync file and write its answer next to it",
+    )
+    carried.add_argument("file", type=Path)
+    dupes = commands.add_parser(
+        "duplicates", help="patients seen at two clinics: list likely duplicates, link them"
+    )
+    dupe_commands = dupes.add_subparsers(dest="duplicates_command", required=True)
+    dupe_commands.add_parser("list", parents=[common], help="likely duplicates across clinics")
+    link = dupe_commands.add_parser(
+        "link", parents=[common], help="confirm that two patient records are one person"
+    )
+    link.add_argument("patient_a")
+    link.add_argument("patient_b")
+    link.add_argument("--operator", required=True, help="the central operator confirming it")
     return parser
+
+
+def _carry_import(engine: Engine, path: Path) -> None:
+    from central.handcarry import import_carried_file
+
+    report = import_carried_file(engine, path)
+    print(
+        f"clinic {report.clinic_id}: {report.batches} batch(es), {report.changes} change(s) "
+        f"acknowledged; {report.sent_back} change(s) for the clinic"
+    )
+    print(f"answer written to {report.answer_path}")
+    if report.refused:
+        raise UsageError(
+            f"{report.refused}; the batches before it were applied and are in the answer"
+        )
+
+
+def _duplicates(engine: Engine, args: argparse.Namespace) -> None:
+    from sqlalchemy import select
+
+    from central.db import operators
+    from central.duplicates import confirm_link, find_duplicates
+
+    if args.duplicates_command == "list":
+        found = find_duplicates(engine)
+        for candidate in found:
+            a, b = candidate.a, candidate.b
+            print(
+                f"{candidate.reason}\t{a.site_code} {a.patient_id} {a.name} {a.birth_date or '-'}"
+                f"\t{b.site_code} {b.patient_id} {b.name} {b.birth_date or '-'}"
+            )
+        print(f"{len(found)} likely duplicate(s)", file=sys.stderr)
+        return
+    operator = check_operator_name(args.operator)
+    with engine.connect() as conn:
+        known = conn.execute(
+            select(operators.c.username).where(operators.c.username == operator)
+        ).first()
+    if known is None:
+        raise UsageError(f"there is no central operator {operator!r} (see create-operator)")
+    link_id, new = confirm_link(engine, args.patient_a.strip(), args.patient_b.strip(), operator)
+    print(f"link {link_id} {'confirmed' if new else 'already confirmed'}")
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of workers (1 to 64)")
+    return int(text)
+
+
+def _serve(engine: Engine, args: argparse.Namespace) -> None:
+    """Run uvicorn: one process on ``engine``, or ``--workers`` processes each with its own."""
+    import uvicorn
+
+    from central.api import create_app
+
+    if args.workers == 1:
+        uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level=args.log_level)
+        return
+    # Each worker is a fresh process that opens the database itself (the schema is already
+    # migrated here, once): the URL travels by environment, never on a command line.
+    os.environ[DATABASE_URL_ENV] = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    uvicorn.run(
+        "central.api:app_from_environment",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
 
 
 def _seed(engine: Engine, path: Path) -> None:
@@ -246,15 +357,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             password = check_operator_password(operator_password(args.password))
         engine = open_database(args)
         if args.command == "serve":
-            import uvicorn
-
-            from central.api import create_app
-
             if args.seed_catalogue is not None:
                 _seed(engine, args.seed_catalogue)
-            uvicorn.run(
-                create_app(engine), host=args.host, port=args.port, log_level=args.log_level
-            )
+            _serve(engine, args)
+        elif args.command == "migrate":
+            from central.migrations import current_revision
+
+            print(f"database schema at revision {current_revision(engine)}")
+        elif args.command == "import":
+            _carry_import(engine, args.file)
+        elif args.command == "duplicates":
+            _duplicates(engine, args)
         elif args.command == "create-operator":
             create_operator(engine, username, password)
             print(f"operator {username} ready")

@@ -1,7 +1,9 @@
 """Central's tables and engine.
 
-One SQLAlchemy ``MetaData``; :func:`create_tables` is the one place tables are
-made (Alembic migrations replace it in a later issue). SQLite is the embedded
+One SQLAlchemy ``MetaData`` describes the tables the services use; the tables
+themselves are made and changed only by the Alembic revisions in
+``central/migrations`` (:func:`create_tables` runs them). A table added here
+needs its revision: a test compares the two. SQLite is the embedded
 default: every write transaction there starts with ``BEGIN IMMEDIATE`` so two
 pushes never both read the change counter and then collide on the upgrade to a
 write lock.
@@ -25,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     make_url,
@@ -75,6 +78,12 @@ records = Table(
     Column("payload", Text, nullable=False),  # canonical JSON (sorted keys, compact)
     Column("change_seq", BigInteger, nullable=False, unique=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # The patient the record is about (NULL: master data, stock): the pull filter of
+    # patients seen at two clinics (``patient_links``) uses it.
+    Column("patient_id", String(64), nullable=True, index=True),
+    # The clinic whose push last wrote this payload; NULL when central wrote it (a merge
+    # or a conflict). A clinic is not sent back what it sent itself.
+    Column("changed_by", String(64), nullable=True),
 )
 Index("records_site_seq", records.c.site_id, records.c.change_seq)
 
@@ -96,6 +105,25 @@ counters = Table(
 )
 
 CHANGE_COUNTER = "change_seq"
+
+# One person seen at two clinics, as confirmed by a central operator (central.duplicates).
+# Nothing is merged or deleted; both clinics pull the link after their cursor.
+patient_links = Table(
+    "patient_links",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("site_a", String(64), ForeignKey("sites.clinic_id"), nullable=False),
+    Column("patient_a", String(64), nullable=False),
+    Column("site_b", String(64), ForeignKey("sites.clinic_id"), nullable=False),
+    Column("patient_b", String(64), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("confirmed_by", String(64), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True), nullable=False),
+    Column("change_seq", BigInteger, nullable=False, unique=True),
+    UniqueConstraint("site_a", "patient_a", "site_b", "patient_b", name="patient_links_pair"),
+)
+Index("patient_links_site_a_seq", patient_links.c.site_a, patient_links.c.change_seq)
+Index("patient_links_site_b_seq", patient_links.c.site_b, patient_links.c.change_seq)
 
 
 PG_CONNECT_TIMEOUT = 10  # seconds; a server that drops packets must not hang the start
@@ -163,8 +191,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create every table that is missing and the change counter row (idempotent)."""
-    metadata.create_all(engine)
+    """Bring the database to the newest schema revision (idempotent; see central.migrations).
+
+    A database made before Alembic is stamped, then upgraded. Raises
+    ``central.migrations.SchemaError`` for a database that is not central's.
+    """
+    from central.migrations import upgrade_database  # its env.py imports this module
+
+    upgrade_database(engine)
     with engine.connect().execution_options(writes=True) as conn, conn.begin():
         exists = conn.execute(counters.select().where(counters.c.name == CHANGE_COUNTER)).first()
         if exists is None:

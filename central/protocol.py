@@ -85,6 +85,21 @@ KIND_FIELDS: dict[str, dict[str, FieldSpec]] = {
         author_id=(_T, _REQ),
         created_at=(_T, _REQ),
         updated_at=(_T, _REQ),
+        # Hybrid-logical-clock version of the last write, and per demographic field
+        # [version, based_on] as JSON: central merges patients field by field with them.
+        version=(_T, _DEF),
+        field_versions=(_T, _DEF),
+    ),
+    # A void is a new record pointing to the encounter; the encounter never changes.
+    "encounter_void": _fields(
+        id=(_T, _REQ),
+        site_id=(_T, _REQ),
+        encounter_id=(_T, _REQ),
+        patient_id=(_T, _REQ),
+        reason=(_T, _REQ),
+        version=(_T, _REQ),
+        author_id=(_T, _REQ),
+        created_at=(_T, _REQ),
     ),
     "encounter": _fields(
         id=(_T, _REQ),
@@ -193,11 +208,32 @@ KIND_FIELDS: dict[str, dict[str, FieldSpec]] = {
         active=(_I, _DEF),
         updated_at=(_T, _REQ),
     ),
+    # Written by central when two edits did not see each other; clinics receive them.
+    "sync_conflict": _fields(
+        id=(_T, _REQ),
+        site_id=(_T, _REQ),
+        patient_id=(_T, _REQ),
+        record_kind=(_T, _REQ),
+        record_id=(_T, _REQ),
+        field=(_T, _DEF),
+        value_a=(_T, _OPT),
+        version_a=(_T, _REQ),
+        value_b=(_T, _OPT),
+        version_b=(_T, _REQ),
+        kept_value=(_T, _OPT),
+        detected_at=(_T, _REQ),
+        settled_at=(_T, _OPT),
+        settled_value=(_T, _OPT),
+        settled_version=(_T, _OPT),
+    ),
 }
 
-# Master data owned by central; clinics only receive it.
-MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item"})
+# Owned by central; clinics only receive them (conflicts: only those of patients they see).
+MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item", "sync_conflict"})
 # Records a clinic creates and sends to central.
 CLINIC_KINDS: frozenset[str] = frozenset(KIND_FIELDS) - MASTER_KINDS
 # Rows that may change after creation: a batch may carry several versions, the last wins.
-MUTABLE_KINDS: frozenset[str] = frozenset({"patient", "catalogue_item"})
+MUTABLE_KINDS: frozenset[str] = frozenset({"patient", "catalogue_item", "sync_conflict"})
+# Clinical facts, signed documents, the stock ledger: written once. A second copy
+# with other content is refused (409 record_differs) and never replaces the first.
+APPEND_ONLY_KINDS: frozenset[str] = CLINIC_KINDS - MUTABLE_KINDS

@@ -22,13 +22,16 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import fcntl
 import functools
 import hashlib
 import io
 import json
 import math
+import os
 import re
 import secrets
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -39,11 +42,21 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, func, or_, select, union, update
 from sqlalchemy.engine import Connection
 
-from central.db import CHANGE_COUNTER, counters, devices, operators, push_batches, records, sites
+from central.db import (
+    CHANGE_COUNTER,
+    counters,
+    devices,
+    operators,
+    patient_links,
+    push_batches,
+    records,
+    sites,
+)
 from central.protocol import (
+    APPEND_ONLY_KINDS,
     CLINIC_KINDS,
     KIND_FIELDS,
     MASTER_KINDS,
@@ -64,6 +77,7 @@ from central.protocol import (
     Presence,
 )
 from clinic_app.ids import stable_id  # the one definition of master-data ids
+from clinic_app.sync.merge import conflict_payload, merge_patient, read_field_versions
 
 CATALOGUE_HEADER = ("gtin", "name", "form", "strength", "atc", "unit", "reorder_level")
 CATALOGUE_LIMITS = {"name": 200, "form": 100, "strength": 100, "unit": 50}
@@ -472,7 +486,12 @@ def check_batch(site_id: str, changes: Sequence[Change]) -> None:
             problem = "the payload's id differs from the change's id"
         if problem is not None:
             raise CentralError(422, "invalid_change", f"{where}: {problem}")
-        if "site_id" in KIND_FIELDS[kind] and change.payload["site_id"] != site_id:
+        # A linked clinic may edit another clinic's patient: checked against the links.
+        if (
+            "site_id" in KIND_FIELDS[kind]
+            and change.payload["site_id"] != site_id
+            and kind != "patient"
+        ):
             raise CentralError(
                 403, "site_refused", f"{where}: the record belongs to another clinic"
             )
@@ -487,6 +506,167 @@ def check_batch(site_id: str, changes: Sequence[Change]) -> None:
         seen.add(key)
 
 
+def _fault_switch(point: str) -> None:
+    """Test-only faults: ``CENTRAL_FAULTS_FILE`` names a file a test writes, read per request.
+
+    ``push_503_once_after=N`` lets N more pushes through, then answers one 503 and
+    clears itself; ``push_delay_once=SECONDS`` delays the next push once. The
+    count lives in the file (locked while read and rewritten), never in memory,
+    so it holds across workers and restarts. Unset in production.
+    """
+    path = os.environ.get("CENTRAL_FAULTS_FILE")
+    if not path or point != "push":
+        return
+    try:
+        handle = open(path, "r+", encoding="utf-8")  # noqa: SIM115 - locked below
+    except OSError:
+        return
+    delay = 0.0
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        text = handle.read().strip()
+        name, _, value = text.partition("=")
+        if name == "push_delay_once":
+            # ``push_delay_once=SECONDS``: the next push answers that late (a slow link).
+            handle.seek(0)
+            handle.truncate()
+            delay = float(value)
+        elif name == "push_503_once_after" and value.strip().isdigit():
+            left = int(value)
+            handle.seek(0)
+            handle.truncate()
+            if left > 0:
+                handle.write(f"push_503_once_after={left - 1}")
+                return
+            raise CentralError(503, "unavailable", "central is unavailable (test fault)")
+    if delay > 0:
+        time.sleep(min(delay, 30.0))
+
+
+def _patients_seen_by(site_id: str) -> Any:
+    """A subquery of the patients this clinic sees: its own, and others' linked to its own.
+
+    Its own are needed too: a linked clinic writes records about them (a
+    consultation, a prescription) that belong to that clinic but concern ours.
+    """
+    own = records.alias("own")
+    return union(
+        select(own.c.id).where(and_(own.c.kind == "patient", own.c.site_id == site_id)),
+        select(patient_links.c.patient_b).where(patient_links.c.site_a == site_id),
+        select(patient_links.c.patient_a).where(patient_links.c.site_b == site_id),
+    )
+
+
+def _may_see_patient(conn: Connection, site_id: str, patient_id: str) -> bool:
+    found = conn.execute(
+        select(func.count())
+        .select_from(patient_links)
+        .where(
+            or_(
+                and_(patient_links.c.site_a == site_id, patient_links.c.patient_b == patient_id),
+                and_(patient_links.c.site_b == site_id, patient_links.c.patient_a == patient_id),
+            )
+        )
+    ).scalar_one()
+    return bool(found)
+
+
+def _patient_of(conn: Connection, change: Change) -> str | None:
+    if change.kind == "patient":
+        return change.id
+    if change.kind == "prescription_item":
+        stored = conn.execute(
+            select(records.c.patient_id).where(
+                and_(
+                    records.c.kind == "prescription",
+                    records.c.id == change.payload.get("prescription_id"),
+                )
+            )
+        ).scalar_one_or_none()
+        return str(stored) if stored else None
+    value = change.payload.get("patient_id")
+    return value if isinstance(value, str) else None
+
+
+def _store_record(
+    conn: Connection,
+    *,
+    kind: str,
+    record_id: str,
+    owner: str | None,
+    payload: str,
+    seq: int,
+    now: datetime,
+    patient_id: str | None,
+    changed_by: str | None,
+    exists: bool,
+) -> None:
+    values = {
+        "payload": payload,
+        "change_seq": seq,
+        "received_at": now,
+        "patient_id": patient_id,
+        "changed_by": changed_by,
+    }
+    if exists:
+        conn.execute(
+            update(records)
+            .where(and_(records.c.kind == kind, records.c.id == record_id))
+            .values(**values)
+        )
+    else:
+        conn.execute(records.insert().values(kind=kind, id=record_id, site_id=owner, **values))
+
+
+def _merge_patient_push(
+    conn: Connection, site_id: str, stored_payload: str, change: Change, now: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The merged patient and the conflict records (new or settled) this push makes."""
+    stored = json.loads(stored_payload)
+    merge = merge_patient(stored, change.payload)
+    detected = now.isoformat(timespec="microseconds")
+    touched: list[dict[str, Any]] = []
+    for conflict in merge.conflicts:
+        touched.append(
+            conflict_payload(
+                site_id=str(stored["site_id"]),
+                patient_id=change.id,
+                record_kind="patient",
+                record_id=change.id,
+                name=conflict.field,
+                value_a=conflict.value_a,
+                version_a=conflict.version_a,
+                value_b=conflict.value_b,
+                version_b=conflict.version_b,
+                kept_value=merge.merged.get(conflict.field),
+                detected_at=detected,
+            )
+        )
+    if merge.settling:
+        open_rows = conn.execute(
+            select(records.c.payload).where(
+                and_(records.c.kind == "sync_conflict", records.c.patient_id == change.id)
+            )
+        ).all()
+        for row in open_rows:
+            conflict = json.loads(row.payload)
+            settled = merge.settling.get(conflict.get("field", ""))
+            if conflict.get("settled_at") or settled is None:
+                continue
+            value, version = settled
+            # Only a settlement settles it: a person's choice made after seeing both
+            # sides (``clinic_app.sync.edits.settle_conflict``).
+            entry = read_field_versions(change.payload)[conflict["field"]]
+            if (
+                entry.settles
+                and entry.saw(conflict["version_a"])
+                and entry.saw(conflict["version_b"])
+            ):
+                conflict.update(settled_at=detected, settled_value=value, settled_version=version)
+                touched.append(conflict)
+    return merge.merged, touched
+
+
 def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[Change]) -> int:
     """Apply one batch from a clinic, all or nothing; return the highest outbox seq now held.
 
@@ -494,9 +674,16 @@ def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[
     ``push_batches`` without touching anything, and a record already stored
     with the same payload gets no new change sequence. A batch with any change
     that does not fit the protocol (:func:`check_batch`) is refused whole.
+
+    Merge by kind: append-only kinds are a union (a second copy with other
+    content is refused, 409 ``record_differs``); patients merge field by field
+    (``clinic_app.sync.merge``), concurrent edits become ``sync_conflict``
+    records sent to every clinic that sees the patient. A clinic may edit
+    another clinic's patient only when a confirmed link lets it see that patient.
     """
     batch_id = _clean_line(batch_id, "batch_id", MAX_ID_LENGTH)
     check_batch(site_id, changes)
+    _fault_switch("push")
     acked_seq = max((change.seq for change in changes), default=0)
     now = utc_now()
     with write_transaction(engine) as conn:
@@ -510,34 +697,70 @@ def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[
             if done.site_id != site_id:
                 raise CentralError(409, "batch_conflict", "this batch id belongs to another site")
             return int(done.acked_seq)
-        for change in changes:
+        for index, change in enumerate(changes, start=1):
             payload = canonical_json(change.payload)
             stored = conn.execute(
                 select(records.c.site_id, records.c.payload).where(
                     and_(records.c.kind == change.kind, records.c.id == change.id)
                 )
             ).first()
-            if stored is not None and stored.site_id != site_id:
+            owner = change.payload.get("site_id", site_id)
+            if stored is not None:
+                owner = stored.site_id
+            if owner != site_id and not (
+                change.kind == "patient" and _may_see_patient(conn, site_id, change.id)
+            ):
                 raise CentralError(403, "site_refused", "a record belongs to another clinic")
             if stored is not None and stored.payload == payload:
                 continue
-            seq += 1
-            if stored is None:
-                conn.execute(
-                    records.insert().values(
-                        kind=change.kind,
-                        id=change.id,
-                        site_id=site_id,
-                        payload=payload,
-                        change_seq=seq,
-                        received_at=now,
-                    )
+            changed_by: str | None = site_id
+            conflicts: list[dict[str, Any]] = []
+            if stored is not None and change.kind == "patient":
+                merged, conflicts = _merge_patient_push(conn, site_id, stored.payload, change, now)
+                merged_text = canonical_json(merged)
+                if merged_text == stored.payload and not conflicts:
+                    continue
+                # What the clinic sent is not what central holds now: send it back.
+                changed_by = site_id if merged_text == payload and not conflicts else None
+                payload = merged_text
+            elif stored is not None and change.kind in APPEND_ONLY_KINDS:
+                raise CentralError(
+                    409,
+                    "record_differs",
+                    f"change {index} ({change.kind} {change.id}): central already holds "
+                    "this record with other content; it is written once and never replaced",
                 )
-            else:
-                conn.execute(
-                    update(records)
-                    .where(and_(records.c.kind == change.kind, records.c.id == change.id))
-                    .values(payload=payload, change_seq=seq, received_at=now)
+            seq += 1
+            _store_record(
+                conn,
+                kind=change.kind,
+                record_id=change.id,
+                owner=owner,
+                payload=payload,
+                seq=seq,
+                now=now,
+                patient_id=_patient_of(conn, change),
+                changed_by=changed_by,
+                exists=stored is not None,
+            )
+            for conflict in conflicts:
+                seq += 1
+                exists = conn.execute(
+                    select(records.c.id).where(
+                        and_(records.c.kind == "sync_conflict", records.c.id == conflict["id"])
+                    )
+                ).first()
+                _store_record(
+                    conn,
+                    kind="sync_conflict",
+                    record_id=conflict["id"],
+                    owner=conflict["site_id"],
+                    payload=canonical_json(conflict),
+                    seq=seq,
+                    now=now,
+                    patient_id=conflict["patient_id"],
+                    changed_by=None,
+                    exists=exists is not None,
                 )
         _store_change_counter(conn, seq)
         conn.execute(
@@ -549,17 +772,27 @@ def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[
 
 
 def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPage:
-    """The master data changed after ``after``, oldest first, at most ``limit`` of them.
+    """What this clinic may see that changed after ``after``, oldest first, at most ``limit``.
 
-    ``site_id`` is the asking clinic; other clinics' records are never
-    returned (its own and shared patients come in a later issue).
+    Master data; records of its own clinic that someone else (central's merge,
+    a linked clinic) changed; and the records of other clinics' patients linked
+    to one of its own (``patient_links``). Nothing else: every request stays
+    scoped to its clinic. A clinic's own pushes do not come back to it.
     """
     after = _check_int(after, "after")
     limit = _check_int(limit, "limit", 1, MAX_PULL_LIMIT)
     with read_transaction(engine) as conn:
+        linked = _patients_seen_by(site_id)
+        visible = or_(
+            records.c.site_id.is_(None),
+            and_(
+                or_(records.c.site_id == site_id, records.c.patient_id.in_(linked)),
+                or_(records.c.changed_by.is_(None), records.c.changed_by != site_id),
+            ),
+        )
         rows = conn.execute(
             select(records.c.change_seq, records.c.kind, records.c.id, records.c.payload)
-            .where(and_(records.c.site_id.is_(None), records.c.change_seq > after))
+            .where(and_(visible, records.c.change_seq > after))
             .order_by(records.c.change_seq)
             .limit(limit + 1)
         ).all()
@@ -569,6 +802,71 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
         for row in rows[:limit]
     ]
     return PullPage(page, page[-1].seq if page else after, more)
+
+
+def restamp_patient_records(conn: Connection, patient_ids: Sequence[str]) -> int:
+    """Give every record of these patients a new change sequence, the patients first.
+
+    Called in the transaction that confirms a link (``central.duplicates``): the
+    other clinic's pull cursor is past these records already, so they must come
+    again after it, and a patient must arrive before its encounters (``changed_by``
+    stays: the clinics that wrote them hold them already). Takes the
+    change counter (the writers' lock) itself; returns how many were re-stamped.
+    """
+    seq = _take_change_counter(conn)
+    rows = conn.execute(
+        select(records.c.kind, records.c.id)
+        .where(records.c.patient_id.in_(list(patient_ids)))
+        .order_by((records.c.kind != "patient"), records.c.change_seq)
+    ).all()
+    for row in rows:
+        seq += 1
+        conn.execute(
+            update(records)
+            .where(and_(records.c.kind == row.kind, records.c.id == row.id))
+            .values(change_seq=seq)
+        )
+    _store_change_counter(conn, seq)
+    return len(rows)
+
+
+def link_patients(
+    engine: Engine, patient_a: str, patient_b: str, confirmed_by: str, reason: str = "confirmed"
+) -> str:
+    """Record that two clinics' patient records are one person; both clinics then see both.
+
+    The minimal form ``central.duplicates`` builds on (it may write the row itself
+    and call :func:`restamp_patient_records` in its own transaction).
+    """
+    now = utc_now()
+    with write_transaction(engine) as conn:
+        _take_change_counter(conn)
+        found = conn.execute(
+            select(records.c.id, records.c.site_id).where(
+                and_(records.c.kind == "patient", records.c.id.in_([patient_a, patient_b]))
+            )
+        ).all()
+        sites_of = {str(row.id): str(row.site_id) for row in found}
+        if patient_a not in sites_of or patient_b not in sites_of:
+            raise CentralError(404, "unknown_patient", "both patients must be held by central")
+        link_id = str(uuid.uuid4())
+        restamp_patient_records(conn, [patient_a, patient_b])
+        seq = _take_change_counter(conn) + 1
+        _store_change_counter(conn, seq)
+        conn.execute(
+            patient_links.insert().values(
+                id=link_id,
+                patient_a=patient_a,
+                site_a=sites_of[patient_a],
+                patient_b=patient_b,
+                site_b=sites_of[patient_b],
+                reason=reason,
+                confirmed_by=confirmed_by,
+                confirmed_at=now,
+                change_seq=seq,
+            )
+        )
+    return link_id
 
 
 # --- master data ------------------------------------------------------------------------

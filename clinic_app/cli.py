@@ -11,6 +11,9 @@
     clinic-app backup --data-dir DIR --user U --to FOLDER  encrypted, checked backup (USB stick)
     clinic-app restore --from FILE --data-dir DIR --user U restore into a folder with no clinic
     clinic-app export --data-dir DIR --user U --to FOLDER  de-identified CSV files for statistics
+    clinic-app carry export --data-dir DIR --user U --to FOLDER     no link: pending changes to
+                                                                    one encrypted file (USB)
+    clinic-app carry import-answer --data-dir DIR --user U --from FILE  central's answer back
 
 Errors a person can act on are printed as one line, never as a traceback.
 """
@@ -69,7 +72,46 @@ def _parser() -> argparse.ArgumentParser:
     from clinic_app.storage.backup_cli import add_backup_commands
 
     add_backup_commands(commands)  # backup, restore, export
+
+    # --- hand-carried sync (issue 4): clinic_app.sync.handcarry ---
+    carry = commands.add_parser("carry", help="sync by USB stick when there is no link")
+    carry_commands = carry.add_subparsers(dest="carry_command", required=True)
+    carry_export = carry_commands.add_parser(
+        "export", help="write the changes waiting for central to one encrypted file"
+    )
+    carry_answer = carry_commands.add_parser(
+        "import-answer", help="apply the answer file central wrote next to it"
+    )
+    for sub in (carry_export, carry_answer):
+        sub.add_argument("--data-dir", type=Path, required=True, dest="clinic_dir")
+        sub.add_argument("--user", required=True)
+        sub.add_argument("--password", default=None)
+    carry_export.add_argument("--to", type=Path, required=True, dest="folder")
+    carry_answer.add_argument("--from", type=Path, required=True, dest="answer")
     return parser
+
+
+def _carry(args: argparse.Namespace) -> int:
+    from clinic_app.security.accounts import login, logout
+    from clinic_app.sync.handcarry import export_pending_changes, import_answer_file
+
+    session = login(args.clinic_dir, args.user, _password(args.password, "Password: "))
+    try:
+        if args.carry_command == "export":
+            print("Written:", export_pending_changes(session, args.folder))
+            print("Import it at central (clinic-central import FILE), then bring back the answer.")
+            return 0
+        report = import_answer_file(session, args.answer)
+        print(
+            f"Answer applied: {report.acknowledged} change(s) acknowledged by central, "
+            f"{report.applied} received."
+        )
+        if report.refused:
+            print(f"Central refused part of the file: {report.refused}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        logout(session)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{report.pulled} received, {report.pending} still waiting."
             )
             return 0
+        if args.command == "carry":
+            return _carry(args)
         from clinic_app.security.cli import SECURITY_COMMANDS, run_security_command
 
         if args.command in SECURITY_COMMANDS:

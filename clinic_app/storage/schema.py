@@ -346,6 +346,76 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE INDEX outbox_held_patient ON outbox_held (patient_id);
     """,
+    # 3 -> 4: sync that merges (issue 4, see docs/sync.md). Patients carry a
+    # hybrid-logical-clock version and, per demographic field, the version that
+    # wrote it and the version it was based on (JSON {"phone": [version, based_on]}):
+    # central and the clinics merge field by field with it. Replaced values are
+    # kept in patient_history; concurrent edits land in sync_conflicts (central
+    # detects them and sends them to every clinic that sees the patient). A void
+    # of an encounter is a new append-only record pointing to it.
+    """
+    ALTER TABLE patients ADD COLUMN version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE patients ADD COLUMN field_versions TEXT NOT NULL DEFAULT '{}';
+
+    CREATE TABLE patient_history (
+        id          TEXT PRIMARY KEY,
+        patient_id  TEXT NOT NULL REFERENCES patients (id),
+        field       TEXT NOT NULL,
+        value       TEXT,
+        version     TEXT NOT NULL,           -- the version that had written this value
+        replaced_by TEXT NOT NULL,           -- the version that replaced it
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX patient_history_patient ON patient_history (patient_id, field);
+
+    CREATE TABLE sync_conflicts (              -- written by central, received by pull
+        id              TEXT PRIMARY KEY,
+        site_id         TEXT NOT NULL,         -- the patient's clinic
+        patient_id      TEXT NOT NULL,
+        record_kind     TEXT NOT NULL,         -- 'patient' (a field) or 'encounter' (void)
+        record_id       TEXT NOT NULL,
+        field           TEXT NOT NULL DEFAULT '',
+        value_a         TEXT,
+        version_a       TEXT NOT NULL,
+        value_b         TEXT,
+        version_b       TEXT NOT NULL,
+        kept_value      TEXT,                  -- what merging kept meanwhile (later version)
+        detected_at     TEXT NOT NULL,
+        settled_at      TEXT,
+        settled_value   TEXT,
+        settled_version TEXT
+    );
+    CREATE INDEX sync_conflicts_open ON sync_conflicts (settled_at, detected_at);
+
+    CREATE TABLE encounter_voids (
+        id           TEXT PRIMARY KEY,
+        site_id      TEXT NOT NULL,
+        encounter_id TEXT NOT NULL,
+        patient_id   TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        author_id    TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE INDEX encounter_voids_encounter ON encounter_voids (encounter_id);
+    """,
+    # 4 -> 5: patients seen at two clinics (issue 4, central.duplicates). A central
+    # operator confirmed that two clinics' patient records are one person; the link
+    # arrives from central (by sync or in a hand-carried answer) and is never deleted.
+    """
+    CREATE TABLE patient_links (
+        id           TEXT PRIMARY KEY,
+        site_a       TEXT NOT NULL,
+        patient_a    TEXT NOT NULL,
+        site_b       TEXT NOT NULL,
+        patient_b    TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        confirmed_by TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL
+    );
+    CREATE INDEX patient_links_a ON patient_links (patient_a);
+    CREATE INDEX patient_links_b ON patient_links (patient_b);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,8 +9,8 @@ are dropped (a newer central may send fields this program does not know yet).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from clinic_app.storage.store import IntegrityError, Tx
 from clinic_app.sync.errors import ServerAnswerInvalid
@@ -25,16 +25,18 @@ KIND_TABLES: dict[str, str] = {
     "prescription_item": "prescription_items",
     "sick_leave_certificate": "sick_leave_certificates",
     "stock_movement": "stock_movements",
+    "encounter_void": "encounter_voids",
     "catalogue_item": "catalogue_items",
+    "sync_conflict": "sync_conflicts",
 }
 
 # Owned by central: the clinic receives them and never sends them.
-MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item"})
+MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item", "sync_conflict"})
 # What the clinic pushes.
 CLINIC_KINDS: frozenset[str] = frozenset(KIND_TABLES) - MASTER_KINDS
 # Rows that may change after creation: the newest copy replaces the stored one.
 # Every other kind is a clinical fact or a ledger line: written once, never replaced.
-MUTABLE_KINDS: frozenset[str] = frozenset({"patient", "catalogue_item"})
+MUTABLE_KINDS: frozenset[str] = frozenset({"patient", "catalogue_item", "sync_conflict"})
 
 
 def table_columns(tx: Tx, table: str) -> tuple[str, ...]:
@@ -58,6 +60,17 @@ def apply_remote_change(tx: Tx, kind: str, payload: Mapping[str, Any]) -> bool:
     row = {name: payload[name] for name in columns if name in payload}
     if not isinstance(row.get("id"), str) or not row["id"]:
         raise ServerAnswerInvalid(detail=f"{kind} record without an id")
+    if kind == "patient":
+        from clinic_app.sync.edits import apply_remote_patient  # edits imports this module
+
+        if tx.one("SELECT 1 FROM patients WHERE id = ?", (row["id"],)) is not None:
+            # Merged field by field with the local row (clinic_app.sync.merge).
+            return apply_remote_patient(tx, row)
+        key = row.get("national_id_key")
+        if key and tx.one("SELECT 1 FROM patients WHERE national_id_key = ?", (key,)):
+            # The same person registered here too (a linked patient): the number is
+            # kept as typed, only its uniqueness key stays with the local record.
+            row["national_id_key"] = None
     names = list(row)
     marks = ", ".join(f":{name}" for name in names)
     if kind in MUTABLE_KINDS and len(names) > 1:
@@ -80,3 +93,31 @@ def apply_remote_change(tx: Tx, kind: str, payload: Mapping[str, Any]) -> bool:
         # A missing required field, or a clash with a local row (same GTIN, another id).
         raise ServerAnswerInvalid(detail=f"a {kind} record does not fit this database") from exc
     return bool(cursor.rowcount and cursor.rowcount > 0)
+
+
+class _Change(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+def versions_in(changes: Iterable[_Change]) -> list[str]:
+    """Every hybrid-logical-clock version a page of changes carries (for ``hlc.observe``)."""
+    from clinic_app.sync.merge import read_field_versions
+
+    found: list[str] = []
+    for change in changes:
+        version = change.payload.get("version")
+        if isinstance(version, str) and version:
+            found.append(version)
+        if change.kind == "patient":
+            found.extend(
+                fv.version for fv in read_field_versions(change.payload).values() if fv.version
+            )
+        if change.kind == "sync_conflict":
+            found.extend(
+                str(change.payload.get(name) or "")
+                for name in ("version_a", "version_b", "settled_version")
+            )
+    return found

@@ -28,6 +28,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -45,14 +46,17 @@ from clinic_app.security.consent import sendable_changes, sort_outbox_by_consent
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Store, Tx
+from clinic_app.sync import hlc
 from clinic_app.sync.client import DEFAULT_TIMEOUT, CentralClient
 from clinic_app.sync.errors import (
     EnrolmentRefused,
     NotEnrolled,
     ServerAnswerInvalid,
+    ServerUnreachable,
     SyncAlreadyRunning,
 )
-from clinic_app.sync.kinds import apply_remote_change
+from clinic_app.sync.hlc import wall_clock
+from clinic_app.sync.kinds import apply_remote_change, versions_in
 from clinic_app.sync.status import SyncMonitor
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,13 @@ log = logging.getLogger(__name__)
 PUSH_MAX_CHANGES = 200
 PUSH_MAX_BYTES = 64 * 1024  # uncompressed JSON; gzip brings it to tens of KB or less
 PULL_PAGE_SIZE = 500
+# The compressed size of a push batch adapts to the link: halved after a timeout,
+# grown by half after each acknowledged batch, within these bounds, and remembered
+# in sync_state between syncs (a 2G clinic does not start big every morning).
+BATCH_BYTES_MIN = 4 * 1024
+BATCH_BYTES_MAX = 256 * 1024
+BATCH_BYTES_START = 32 * 1024
+BATCH_BYTES_GROWTH = 1.5
 
 # sync_state keys
 SERVER_URL = "server_url"
@@ -69,6 +80,8 @@ PULL_CURSOR = "pull_cursor"
 LAST_SUCCESS = "last_success_at"
 LAST_ATTEMPT = "last_attempt_at"
 LAST_ERROR = "last_error"
+PUSH_BATCH_BYTES = "push_batch_bytes"  # the adaptive compressed batch size
+CLOCK_SKEW = "clock_skew_seconds"  # this clinic's clock minus central's, at the last sync
 
 Progress = Callable[[int, int], None]
 
@@ -90,6 +103,8 @@ class SyncReport:
     applied: int
     pending: int
     finished_at: datetime
+    clock_skew_seconds: float | None = None
+    batch_bytes: int = BATCH_BYTES_START
 
 
 # --- sync_state ---------------------------------------------------------------------
@@ -120,6 +135,25 @@ def is_enrolled(store: Store) -> bool:
 def pending_changes(store: Store) -> int:
     """Changes waiting for central that may be sent (consent-held ones are not counted)."""
     return sendable_changes(store)
+
+
+def push_batch_bytes(store: Store) -> int:
+    """The compressed batch size the next push starts with (adapted to the link)."""
+    row = store.one("SELECT value FROM sync_state WHERE key = ?", (PUSH_BATCH_BYTES,))
+    try:
+        value = int(row["value"]) if row is not None else BATCH_BYTES_START
+    except ValueError:
+        value = BATCH_BYTES_START
+    return max(BATCH_BYTES_MIN, min(BATCH_BYTES_MAX, value))
+
+
+def clock_skew(store: Store) -> float | None:
+    """Seconds this clinic's clock was ahead of central's (negative: behind) at the last sync."""
+    row = store.one("SELECT value FROM sync_state WHERE key = ?", (CLOCK_SKEW,))
+    try:
+        return float(row["value"]) if row is not None else None
+    except ValueError:
+        return None
 
 
 def last_success(store: Store) -> datetime | None:
@@ -260,8 +294,10 @@ def _sync_locked(
 
     if monitor is not None:
         monitor.started(total)
+    skew: float | None = None
     try:
         with CentralClient(url, token, timeout=timeout) as client:
+            skew = _measure_clock_skew(store, client)
             pushed, batches = _push_outbox(
                 store,
                 client,
@@ -272,6 +308,10 @@ def _sync_locked(
                 report_progress,
             )
             pulled, applied = _pull_changes(store, client, pull_page_size, pushed, report_progress)
+        # Confirmed links between this clinic's patients and another's travel apart.
+        from clinic_app.sync.patient_links import pull_patient_links
+
+        applied += pull_patient_links(session, timeout=timeout)
     except BaseException as exc:
         _record_failure(store, exc)
         if monitor is not None:
@@ -282,7 +322,16 @@ def _sync_locked(
         _set_state(tx, LAST_SUCCESS, to_iso(finished))
         _set_state(tx, LAST_ATTEMPT, to_iso(finished))
         _clear_state(tx, LAST_ERROR)
-    report = SyncReport(pushed, batches, pulled, applied, pending_changes(store), finished)
+    report = SyncReport(
+        pushed,
+        batches,
+        pulled,
+        applied,
+        pending_changes(store),
+        finished,
+        skew,
+        push_batch_bytes(store),
+    )
     if monitor is not None:
         monitor.succeeded(report)
     log.info(
@@ -293,6 +342,27 @@ def _sync_locked(
         report.pending,
     )
     return report
+
+
+def _measure_clock_skew(store: Store, client: CentralClient) -> float | None:
+    """Compare this clinic's clock with central's ``server_time``; keep the difference.
+
+    Versions never depend on it (``hlc``); it is for people: a clock hours off
+    prints wrong times on documents, so the status bar says so. The request's
+    own travel time (seconds on 2G) is far below the 5-minute warning.
+    """
+    answer = client.server_status()
+    text = answer.get("server_time")
+    try:
+        server_time = from_iso(text) if isinstance(text, str) else None
+    except ValueError:
+        server_time = None
+    if server_time is None or server_time.tzinfo is None:
+        return None
+    skew = (wall_clock(store)() - server_time).total_seconds()
+    with store.transaction() as tx:
+        _set_state(tx, CLOCK_SKEW, f"{skew:.3f}")
+    return skew
 
 
 def _record_failure(store: Store, exc: BaseException) -> None:
@@ -326,7 +396,18 @@ def batch_id_for(site_id: str, changes: list[dict[str, Any]]) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"clinic-app:push-batch:{site_id}:{digest}"))
 
 
-def _next_batch(tx: Tx, max_changes: int, max_bytes: int) -> list[dict[str, Any]]:
+def compressed_size(changes: list[dict[str, Any]]) -> int:
+    """Bytes on the wire for these changes (gzip of the JSON body, as the client sends)."""
+    body = json.dumps({"batch_id": "0" * 36, "changes": changes}, separators=(",", ":"))
+    return len(gzip.compress(body.encode("utf-8")))
+
+
+def _next_batch(
+    tx: Tx, max_changes: int, max_bytes: int, target_compressed: int | None = None
+) -> list[dict[str, Any]]:
+    """The oldest outbox changes: at most ``max_changes``, ``max_bytes`` of JSON, and
+    (when given) about ``target_compressed`` bytes once gzipped. One change always goes,
+    whatever its size: a batch never stalls on a big record."""
     rows: list[Any] = tx.all(
         "SELECT seq, kind, record_id, payload FROM outbox ORDER BY seq LIMIT ?", (max_changes,)
     )
@@ -345,7 +426,17 @@ def _next_batch(tx: Tx, max_changes: int, max_bytes: int) -> list[dict[str, Any]
             }
         )
         size += weight
+    if target_compressed is not None:
+        # JSON of records compresses 4-10 times; cut by halves until the gzip fits.
+        while len(batch) > 1 and compressed_size(batch) > target_compressed:
+            batch = batch[: max(1, len(batch) // 2)]
     return batch
+
+
+def _keep_batch_bytes(tx: Tx, value: int) -> int:
+    value = max(BATCH_BYTES_MIN, min(BATCH_BYTES_MAX, value))
+    _set_state(tx, PUSH_BATCH_BYTES, str(value))
+    return value
 
 
 def _push_outbox(
@@ -358,15 +449,23 @@ def _push_outbox(
     progress: Progress,
 ) -> tuple[int, int]:
     pushed = batches = 0
+    target = push_batch_bytes(store)
     progress(0, total)
     while True:
         with store.transaction() as tx:
             sort_outbox_by_consent(tx)  # in the reading transaction: nothing slips past
-            batch = _next_batch(tx, max_changes, max_bytes)
+            batch = _next_batch(tx, max_changes, max_bytes, target)
         if not batch:
             return pushed, batches
         first, last = batch[0]["seq"], batch[-1]["seq"]
-        acked = client.push(batch_id_for(site_id, batch), batch)
+        try:
+            acked = client.push(batch_id_for(site_id, batch), batch)
+        except ServerUnreachable:
+            # A timeout or a cut link: the next try (this sync's caller retries later)
+            # sends half as much, so a batch fits in what the link carries.
+            with store.transaction() as tx:
+                _keep_batch_bytes(tx, target // 2)
+            raise
         if acked < first:
             raise ServerAnswerInvalid(detail="push not acknowledged")
         upto = min(acked, last)
@@ -378,6 +477,8 @@ def _push_outbox(
             # held meanwhile, but central has them now; they must not go twice.
             sent = [change["seq"] for change in batch if change["seq"] <= upto]
             tx.execute(f"DELETE FROM outbox_held WHERE seq IN ({', '.join('?' * len(sent))})", sent)
+            # The link carried this batch: try a bigger one next (remembered across syncs).
+            target = _keep_batch_bytes(tx, int(target * BATCH_BYTES_GROWTH))
         batches += 1
         progress(pushed, max(total, pushed))
 
@@ -393,9 +494,14 @@ def _pull_changes(
             # Re-read inside the transaction: another process may have moved it meanwhile.
             row = tx.one("SELECT value FROM sync_state WHERE key = ?", (PULL_CURSOR,))
             current = int(row["value"]) if row is not None else 0
+            # A patient may come after its records (a later edit re-stamps it): the
+            # foreign keys are checked at commit, when the whole page is in.
+            tx.execute("PRAGMA defer_foreign_keys = ON")
             for change in page.changes:
                 if change.seq > current and apply_remote_change(tx, change.kind, change.payload):
                     applied += 1
+            # The clock moves past every version seen: a later edit here outranks them.
+            hlc.observe(tx, versions_in(page.changes))
             _set_state(tx, PULL_CURSOR, str(max(current, page.last_seq)))
         pulled += len(page.changes)
         expected = pushed + pulled + (page_size if page.more else 0)

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from clinic_app.sync.service import SyncReport
 
 
+CLOCK_SKEW_WARNING_SECONDS = 5 * 60
+
+
 class SyncState(StrEnum):
     NOT_ENROLLED = "not_enrolled"
     OFFLINE = "offline"  # central cannot be reached; work goes on, nothing is lost
@@ -47,6 +50,37 @@ class SyncStatus:
     last_success: datetime | None = None
     error: Message | None = None
     pending: int = 0
+    # Seconds this clinic's clock was ahead of central's at the last sync (negative: behind).
+    clock_skew_seconds: float | None = None
+
+    @property
+    def clock_warning(self) -> Message | None:
+        """A sentence for the status bar when this computer's clock is more than 5 minutes off.
+
+        Sync ordering does not depend on the clock (hybrid logical clocks), but
+        printed documents and the audit trail do: someone should set it right.
+        """
+        skew = self.clock_skew_seconds
+        if skew is None or abs(skew) <= CLOCK_SKEW_WARNING_SECONDS:
+            return None
+        minutes = round(abs(skew) / 60)
+        if skew > 0:
+            return _msg(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "This computer's clock is {minutes} minute(s) ahead of central's. "
+                    "Ask the admin to set the date and time.",
+                ),
+                minutes=minutes,
+            )
+        return _msg(
+            QT_TRANSLATE_NOOP(
+                "sync",
+                "This computer's clock is {minutes} minute(s) behind central's. "
+                "Ask the admin to set the date and time.",
+            ),
+            minutes=minutes,
+        )
 
     def describe(self, zone: ZoneInfo) -> Message:
         """The status bar's sentence (context ``sync``), times on the clinic's wall clock."""
@@ -98,6 +132,7 @@ class SyncMonitor:
         last_success: datetime | None = None,
         last_error: Message | None = None,
         offline: bool = False,
+        clock_skew_seconds: float | None = None,
     ) -> None:
         self._lock = threading.Lock()
         self._enrolled = enrolled
@@ -105,6 +140,7 @@ class SyncMonitor:
         self._last_success = last_success
         self._error = last_error
         self._offline = offline
+        self._clock_skew = clock_skew_seconds
         self._running = False
         self._done = 0
         self._total = 0
@@ -112,7 +148,12 @@ class SyncMonitor:
     @classmethod
     def from_store(cls, store: Store) -> SyncMonitor:
         """The state as the database remembers it (at start-up, before any sync)."""
-        from clinic_app.sync.service import is_enrolled, pending_changes, read_sync_state
+        from clinic_app.sync.service import (
+            clock_skew,
+            is_enrolled,
+            pending_changes,
+            read_sync_state,
+        )
 
         state = read_sync_state(store)
         success = state.get("last_success_at")
@@ -129,6 +170,7 @@ class SyncMonitor:
             last_success=from_iso(success) if success else None,
             last_error=error,
             offline=offline,
+            clock_skew_seconds=clock_skew(store),
         )
 
     # --- called by the application ---------------------------------------------------------
@@ -165,6 +207,8 @@ class SyncMonitor:
             self._last_success = report.finished_at
             self._error = None
             self._offline = False
+            if report.clock_skew_seconds is not None:
+                self._clock_skew = report.clock_skew_seconds
 
     def failed(self, exc: BaseException) -> None:
         with self._lock:
@@ -197,4 +241,5 @@ class SyncMonitor:
                 last_success=self._last_success,
                 error=self._error,
                 pending=self._pending,
+                clock_skew_seconds=self._clock_skew,
             )

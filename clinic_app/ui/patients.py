@@ -143,6 +143,14 @@ class PatientSearch(QWidget):
         self.new_patient.clicked.connect(self.register)
         self.new_patient.setVisible(desk.may(Action.REGISTER_PATIENT))
         QShortcut(QKeySequence("Ctrl+N"), self, self.register)
+        # Concurrent edits from sync, for a person to settle (clinic_app.ui.conflicts).
+        self.conflicts_button = QPushButton(self.tr("Conflicts"))
+        self.conflicts_button.setObjectName("openConflicts")
+        self.conflicts_button.setToolTip(
+            self.tr("Patient details changed in two places: choose the right value")
+        )
+        self.conflicts_button.clicked.connect(self.open_conflicts)
+        self.conflicts_button.setVisible(desk.may(Action.REGISTER_PATIENT))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -153,6 +161,7 @@ class PatientSearch(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch()
+        top.addWidget(self.conflicts_button)
         top.addWidget(self.new_patient)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -167,6 +176,11 @@ class PatientSearch(QWidget):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.search.setFocus()
+
+    def open_conflicts(self) -> None:
+        from clinic_app.ui.conflicts import ConflictsDialog
+
+        ConflictsDialog(self.desk, self).exec()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # From the search field, Down or Enter goes to the results: the keyboard never
