@@ -31,12 +31,14 @@ def shared_path(*parts: str) -> Path:
     return SHARED.joinpath(*parts)
 
 
-def make_clinic(data_dir: Path) -> Path:
+def make_clinic(
+    data_dir: Path, *, site_code: str = "TRV", clinic_name: str = "Centre de santé de Treichville"
+) -> Path:
     """A new clinic with one user per role, made with cheap key derivation."""
     admin = create_clinic(
         data_dir,
-        clinic_name="Centre de santé de Treichville",
-        site_code="TRV",
+        clinic_name=clinic_name,
+        site_code=site_code,
         timezone="Africa/Abidjan",
         admin_username="admin",
         admin_password=PASSWORDS["admin"],

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from central_process import OPERATOR, CentralProcess
-from conftest import PASSWORDS
+from conftest import PASSWORDS, make_clinic
 from sqlalchemy import func, select
 from sync_helpers import FAST
 
@@ -29,10 +29,8 @@ from clinic_app.clock import utc_now
 from clinic_app.errors import InvalidInput
 from clinic_app.records.consultations import ConsultationForm, record_consultation
 from clinic_app.records.patients import PatientForm, register_patient
-from clinic_app.security.accounts import create_clinic, create_user, login
-from clinic_app.security.permissions import Role
+from clinic_app.security.accounts import login
 from clinic_app.session import Session
-from clinic_app.storage.keys import TEST_COST
 from clinic_app.sync import hlc
 from clinic_app.sync.edits import (
     Conflict,
@@ -80,31 +78,9 @@ class Clinic:
 
 def make_identity(data_dir: Path) -> Path:
     """A new clinic (its own id, a random site code) with one user per role."""
-    admin = create_clinic(
-        data_dir,
-        clinic_name="Centre de santé",
-        site_code="T" + secrets.token_hex(4).upper(),
-        timezone="Africa/Abidjan",
-        admin_username="admin",
-        admin_password=PASSWORDS["admin"],
-        admin_display_name="Aïcha Admin",
-        cost=TEST_COST,
+    return make_clinic(
+        data_dir, site_code="T" + secrets.token_hex(4).upper(), clinic_name="Centre de santé"
     )
-    for username, name, role in (
-        ("nurse", "Inf. Adjoua Yao", Role.NURSE),
-        ("doctor", "Dr Awa Koné", Role.DOCTOR),
-        ("store", "Mamadou Diallo", Role.STOREKEEPER),
-    ):
-        create_user(
-            admin,
-            username=username,
-            display_name=name,
-            roles={role},
-            password=PASSWORDS[username],
-            cost=TEST_COST,
-        )
-    admin.close()
-    return data_dir
 
 
 @pytest.fixture(scope="session")
