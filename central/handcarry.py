@@ -20,7 +20,6 @@ the rest and can carry it again once the cause is fixed.
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from central.services import (
     read_transaction,
     utc_now,
 )
+from clinic_app.storage.keys import write_private_file
 from clinic_app.sync.carry_format import (
     ANSWER_SUFFIX,
     MAX_FILE,
@@ -140,18 +140,6 @@ def _batches(body: dict[str, Any]) -> list[tuple[str, list[Change]]]:
     return batches
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def answer_path_for(path: Path) -> Path:
     return path.with_name(path.stem + ANSWER_SUFFIX)
 
@@ -216,7 +204,7 @@ def import_carried_file(engine: Engine, path: Path) -> ImportReport:
     sealed = seal(digest, CarryHeader(TO_CLINIC, site_id, header.site_code, now), answer)
     target = answer_path_for(path)
     try:
-        _write_atomically(target, sealed)
+        write_private_file(target, sealed)
     except OSError as exc:
         raise refused(
             f"the batches were applied, but the answer {target} could not be written "

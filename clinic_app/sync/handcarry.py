@@ -25,8 +25,6 @@ Exports and imports are audited (identifiers and counts only).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.security.consent import sort_outbox_by_consent
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
+from clinic_app.storage.keys import write_private_file
 from clinic_app.storage.store import Tx
 from clinic_app.sync.carry_format import (
     EXPORT_SUFFIX,
@@ -155,19 +154,6 @@ def _batches(tx: Tx, site_id: str) -> list[dict[str, Any]]:
     return batches
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-
-
 def export_pending_changes(session: Session, folder: Path) -> Path:
     """Write every change waiting for central to one encrypted file in ``folder``; return it."""
     from clinic_app.sync.service import PULL_CURSOR
@@ -200,7 +186,7 @@ def export_pending_changes(session: Session, folder: Path) -> Path:
     if not folder.is_dir():
         raise CarryFolderUnavailable(path=str(folder))
     try:
-        _write_atomically(target, sealed)
+        write_private_file(target, sealed)
     except OSError as exc:
         raise CarryFolderUnavailable(path=str(folder)) from exc
     changes = sum(len(batch["changes"]) for batch in batches)
