@@ -198,6 +198,10 @@ class ClinicApp(QObject):
         self.idle.stop()
         self._end_session()
         self.tasks.stop()
+        # The language goes with the window: another window made in this process (a
+        # test) starts from its own choice, not from this one's catalogue.
+        remove_translators(_application(), self.translators)
+        self.translators = []
 
 
 def _application() -> QApplication:
