@@ -197,6 +197,15 @@ def day_template(folder: Path) -> Path:
     return data_dir
 
 
+def _request_counts(requests: list[tuple[str, str]]) -> list[str]:
+    """``["1 x GET /api/v1/status", "2 x POST /api/v1/push", ...]`` in order of first use."""
+    counts: dict[str, int] = {}
+    for method, path in requests:
+        key = f"{method} {path.split('?', 1)[0]}"
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{n} x {key}" for key, n in counts.items()]
+
+
 def verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
@@ -229,7 +238,12 @@ def measure_day(work: Path, template: Path) -> tuple[bool, int]:
     print(f"clinic day: {changes} changes, {report.batches} push batches, {report.pulled} pulled")
     print(
         f"  bytes on the wire: {stats.bytes_up} up + {stats.bytes_down} down = {wire} "
-        f"({len(stats.requests)} requests)"
+        f"({len(stats.requests)} requests on {stats.connections} connections: "
+        f"{', '.join(_request_counts(stats.requests))})"
+    )
+    print(
+        f"  push batch size kept for the next sync: {report.batch_bytes} bytes gzipped "
+        f"({report.batch_bytes / RATE:.1f} s at 40 kbit/s)"
     )
     day_ok = took < DAY_TARGET_S
     print(f"  day sync time: {took:.1f} s (target < {DAY_TARGET_S:.0f} s) {verdict(day_ok)}")
@@ -288,7 +302,8 @@ def measure_cut(work: Path, template: Path, clean_up: int) -> bool:
     )
     print(
         f"  batches sent again: {resent_batches}, changes sent twice: {pushed_twice}, "
-        f"bytes up beyond the clean sync: {extra_bytes} (target <= 1 batch) "
+        f"bytes up beyond the clean sync: {extra_bytes} ({extra_bytes / RATE:.1f} s at "
+        f"40 kbit/s) (target <= 1 batch) "
         f"{verdict(resent_batches <= 1 and pushed_twice == 0)}"
     )
     return ok

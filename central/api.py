@@ -9,13 +9,15 @@ may arrive gzip-compressed (``Content-Encoding: gzip``): the clinics sit on
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -381,3 +383,84 @@ def confirm_patient_link(
 
     link_id, new = confirm_link(engine, body.patient_a, body.patient_b, operator)
     return {"link_id": link_id, "new": new}
+
+
+# --- master data: code lists and the clinics' keys (issue 4, central.masterdata) -----------
+
+_BYTE_RANGE = re.compile(r"bytes=(\d{1,15})-(\d{0,15})")
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``(first, last)`` of a single ``Range: bytes=first-[last]``; None serves the whole.
+
+    Suffix ranges and several ranges are not needed by the clinics and are
+    ignored (RFC 9110 lets a server serve the whole instead). A first byte past
+    the end is refused 416: the client's partial file is longer than the artefact.
+    """
+    found = _BYTE_RANGE.fullmatch((header or "").strip())
+    if found is None:
+        return None
+    first = int(found.group(1))
+    last = int(found.group(2)) if found.group(2) else size - 1
+    if first >= size or last < first:
+        raise CentralError(
+            416,
+            "range_not_satisfiable",
+            f"the code list has {size} bytes; the asked range starts at byte {first}",
+            {"size": size},
+        )
+    return first, min(last, size - 1)
+
+
+@router.get("/master-data")
+def master_data(
+    site_id: SiteDep,
+    engine: EngineDep,
+    keys: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    """Each code list's newest version, and the clinics' keys unless ``keys`` is current."""
+    from central.masterdata import master_data_summary
+
+    return master_data_summary(engine, keys)
+
+
+@router.get("/codelists/{name}")
+def code_list(
+    name: Annotated[str, PathParam(max_length=40)], site_id: SiteDep, engine: EngineDep
+) -> dict[str, Any]:
+    """The newest version of one code list: its number, SHA-256 and size."""
+    from central.masterdata import latest_code_list
+
+    info = latest_code_list(engine, name)
+    if info is None:
+        raise CentralError(404, "unknown_code_list", f"central holds no code list {name!r}")
+    return info.as_json()
+
+
+@router.get("/codelists/{name}/{version}")
+def code_list_content(
+    name: Annotated[str, PathParam(max_length=40)],
+    version: Annotated[int, PathParam(ge=1, le=MAX_INT)],
+    site_id: SiteDep,
+    engine: EngineDep,
+    range_header: Annotated[str | None, Header(alias="Range", max_length=100)] = None,
+) -> Response:
+    """One version's gzip artefact, whole or from a byte on (``Range``): a cut download
+    resumes where it stopped. A version never changes, so its bytes never do."""
+    from central.masterdata import code_list_content as read_content
+
+    info, content = read_content(engine, name, version)
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{info.sha256}"',
+        "X-Content-SHA256": info.sha256,
+        "Cache-Control": "private, max-age=31536000, immutable",
+    }
+    wanted = _byte_range(range_header, info.size)
+    if wanted is None:
+        return Response(content, media_type="application/gzip", headers=headers)
+    first, last = wanted
+    headers["Content-Range"] = f"bytes {first}-{last}/{info.size}"
+    return Response(
+        content[first : last + 1], status_code=206, media_type="application/gzip", headers=headers
+    )

@@ -5,7 +5,13 @@
     clinic-central create-operator --username U     (password: $CENTRAL_OPERATOR_PASSWORD,
                                                      else asked at the prompt)
     clinic-central seed-catalogue FILE
+    clinic-central seed-icd11 [FILE] [--release R] [--language L]   (default: the bundled list)
+    clinic-central staff add --site CODE --username U --name N --roles nurse,doctor
+    clinic-central staff deactivate --site CODE --username U
+    clinic-central staff list [--site CODE]
     clinic-central revoke-clinic --clinic-id ID
+    clinic-central audit verify --site CODE         (check a clinic's audit trail as received;
+                                                     exit 1 naming the first broken link or gap)
     clinic-central migrate                          (bring the schema to the newest revision;
                                                      serve does it too at every start)
     clinic-central serve --workers N                (N processes; PostgreSQL in production)
@@ -213,7 +219,106 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("patient_a")
     link.add_argument("patient_b")
     link.add_argument("--operator", required=True, help="the central operator confirming it")
+
+    # --- master data: the ICD-11 list and the clinics' staff (issue 4, central.masterdata) ---
+    icd = commands.add_parser(
+        "seed-icd11",
+        parents=[common],
+        help="load a WHO ICD-11 tabulation as the code list clinics download",
+        description="Without FILE, the list the clinic program ships (resources/icd11). "
+        "Seeding the same rows again adds no version.",
+    )
+    icd.add_argument("file", type=Path, nargs="?", default=None, help="a .tsv or .tsv.gz")
+    icd.add_argument("--release", default=None, help="such as 2024-01 (default: from FILE's name)")
+    icd.add_argument("--language", default=None, help="such as en, fr (default: from FILE's name)")
+    staff = commands.add_parser(
+        "staff", help="a clinic's staff directory (identifiers and roles; never passwords)"
+    )
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser(
+        "add",
+        parents=[common],
+        help="add a person to a clinic's staff, or update them (active again)",
+    )
+    staff_add.add_argument("--site", required=True, help="the clinic's site code, such as TRV")
+    staff_add.add_argument("--username", required=True)
+    staff_add.add_argument("--name", required=True, help="the name shown at the clinic")
+    staff_add.add_argument("--roles", required=True, help="comma-separated: nurse,doctor,…")
+    staff_off = staff_commands.add_parser(
+        "deactivate", parents=[common], help="stop a person logging in at their clinic"
+    )
+    staff_off.add_argument("--site", required=True)
+    staff_off.add_argument("--username", required=True)
+    staff_list = staff_commands.add_parser("list", parents=[common], help="list the staff")
+    staff_list.add_argument("--site", default=None)
+
+    # --- the clinics' audit trails, as central received them (issue 3, central.audit) ---
+    audit = commands.add_parser("audit", help="the clinics' audit trails as central received them")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_commands.add_parser(
+        "verify",
+        parents=[common],
+        help="check a clinic's hash chain: names the first broken link or missing entry",
+    )
+    audit_verify.add_argument("--site", required=True, help="the clinic's site code, such as TRV")
     return parser
+
+
+def _audit(engine: Engine, args: argparse.Namespace) -> int:
+    """``audit verify``: 0 when the chain holds, 1 naming what does not (numbers only)."""
+    from central.audit import report_lines, verify_site_audit
+
+    check = verify_site_audit(engine, args.site)
+    for line in report_lines(check):
+        print(line)
+    return 0 if check.intact else 1
+
+
+def _master_data_command(engine: Engine, args: argparse.Namespace) -> None:
+    """``seed-icd11`` and ``staff …``: one line per result, ``UsageError`` for a refusal."""
+    from central import masterdata
+
+    if args.command == "seed-icd11":
+        path = args.file
+        try:
+            info, new = masterdata.seed_icd11(
+                engine, path, release=args.release, language=args.language
+            )
+        except FileNotFoundError as exc:
+            raise UsageError(f"the ICD-11 file {path} does not exist") from exc
+        except IsADirectoryError as exc:
+            raise UsageError(f"the ICD-11 file {path} is a folder, not a file") from exc
+        except ValueError as exc:
+            raise UsageError(f"ICD-11 list refused: {exc}") from exc
+        state = "new version" if new else "unchanged, already held"
+        print(
+            f"icd11 version {info.version} ({info.release}, {info.language}): "
+            f"{info.entries} codes, {info.size} bytes, sha256 {info.sha256} — {state}"
+        )
+        return
+    if args.staff_command == "list":
+        for member in masterdata.list_staff(engine, args.site):
+            state = "active" if member.active else "deactivated"
+            print(
+                f"{member.site_code}\t{member.username}\t{member.display_name}\t{member.roles}"
+                f"\t{state}"
+            )
+        return
+    if args.staff_command == "add":
+        member, changed = masterdata.add_staff(
+            engine,
+            site_code=args.site,
+            username=args.username,
+            display_name=args.name,
+            roles=args.roles.split(","),
+        )
+        verb = "added or updated" if changed else "unchanged"
+    else:
+        member, changed = masterdata.deactivate_staff(
+            engine, site_code=args.site, username=args.username
+        )
+        verb = "deactivated" if changed else "already deactivated"
+    print(f"{member.site_code} {member.username} ({member.roles}): {verb}")
 
 
 def _carry_import(engine: Engine, path: Path) -> None:
@@ -373,6 +478,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"operator {username} ready")
         elif args.command == "seed-catalogue":
             _seed(engine, args.file)
+        elif args.command in ("seed-icd11", "staff"):
+            _master_data_command(engine, args)
+        elif args.command == "audit":
+            return _audit(engine, args)
         elif args.command == "revoke-clinic":
             print(f"{revoke_site(engine, args.clinic_id)} token(s) revoked")
     except UsageError as exc:

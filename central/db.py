@@ -23,6 +23,8 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Index,
+    Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -124,6 +126,26 @@ patient_links = Table(
 )
 Index("patient_links_site_a_seq", patient_links.c.site_a, patient_links.c.change_seq)
 Index("patient_links_site_b_seq", patient_links.c.site_b, patient_links.c.change_seq)
+
+# Versioned code lists (the ICD-11 list), each version one gzip artefact served whole or
+# by byte ranges (``central.masterdata``): 34,663 codes are too many for the change feed.
+# Versions are never changed once written; a new seed with other content adds one.
+code_lists = Table(
+    "code_lists",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("release", String(40), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("entries", Integer, nullable=False),
+    # SHA-256 of the rows (clinic_app.records.icd11_tabulation.content_sha256): a clinic
+    # holding the same rows, from whatever file, needs no download.
+    Column("content_sha256", String(64), nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the artefact's bytes
+    Column("size", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
 
 PG_CONNECT_TIMEOUT = 10  # seconds; a server that drops packets must not hang the start

@@ -14,7 +14,10 @@ A likely duplicate is a pair from two clinics with
   "awa kone"), the same birth date and the same sex. Without a birth date
   names alone are too weak (many people share a name) and are not suggested.
 
-Pairs already linked are not suggested again. The list is computed on demand
+Pairs already linked are not suggested again, nor is a patient whose consent
+in force withholds them from other clinics (``central.consent``): such a pair
+is left out of the list, and confirming it is refused (409
+``consent_withheld``) — a link would serve nothing anyway. The list is computed on demand
 from the patients central holds (one pass, grouped in memory): fine for the
 tens of thousands of patients of a region; a national registry would want the
 keys as indexed columns.
@@ -36,6 +39,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select
 
+from central.consent import hidden_from_other_clinics
 from central.db import patient_links, records, sites
 from central.protocol import MAX_PULL_LIMIT
 from central.services import (
@@ -117,9 +121,12 @@ def find_duplicates(engine: Engine) -> list[DuplicateCandidate]:
             )
         ).all()
         linked = _linked_pairs(conn)
+        hidden = hidden_from_other_clinics(conn, [row.id for row in rows])
     by_national: dict[str, list[PatientRef]] = defaultdict(list)
     by_name: dict[str, list[PatientRef]] = defaultdict(list)
     for row in rows:
+        if row.id in hidden:
+            continue  # the patient said no to other clinics: never offered for linking
         payload = json.loads(row.payload)
         ref = PatientRef(
             site_id=row.site_id,
@@ -167,6 +174,7 @@ def confirm_link(engine: Engine, patient_a: str, patient_b: str, operator: str) 
     if patient_a == patient_b:
         raise CentralError(422, "invalid_request", "a patient cannot be linked to itself")
     with read_transaction(engine) as conn:
+        hidden = hidden_from_other_clinics(conn, [patient_a, patient_b])
         existing = conn.execute(
             select(patient_links.c.id).where(
                 or_(
@@ -189,6 +197,13 @@ def confirm_link(engine: Engine, patient_a: str, patient_b: str, operator: str) 
                 )
             )
         }
+    if hidden:
+        raise CentralError(
+            409,
+            "consent_withheld",
+            f"patient {sorted(hidden)[0]} does not share their records with other clinics "
+            "(their consent, recorded at their clinic); they cannot be linked",
+        )
     if existing is not None:
         return str(existing), False
     missing = [value for value in (patient_a, patient_b) if value not in owners]

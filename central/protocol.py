@@ -208,6 +208,51 @@ KIND_FIELDS: dict[str, dict[str, FieldSpec]] = {
         active=(_I, _DEF),
         updated_at=(_T, _REQ),
     ),
+    # A person of a clinic's staff, managed by central's operator for that clinic
+    # (``central.masterdata``): identifiers and roles only, never a password or a key.
+    "staff_member": _fields(
+        id=(_T, _REQ),
+        site_id=(_T, _REQ),
+        username=(_T, _REQ),
+        display_name=(_T, _REQ),
+        roles=(_T, _REQ),
+        active=(_I, _DEF),
+        updated_at=(_T, _REQ),
+    ),
+    # A patient's decision about sharing (issue 3), one record per decision, never
+    # changed; the decision in force is the one with the latest HLC ``version``
+    # (central.consent). Travels only for patients shared with central, and for a
+    # withdrawal about a patient central already holds (clinic_app.security.consent).
+    "patient_consent": _fields(
+        id=(_T, _REQ),
+        site_id=(_T, _REQ),
+        patient_id=(_T, _REQ),
+        share_with_central=(_I, _REQ),
+        share_with_clinics=(_I, _REQ),
+        author_id=(_T, _REQ),
+        recorded_at=(_T, _REQ),
+        version=(_T, _DEF),
+    ),
+    # One entry of a clinic's hash-chained audit trail (issue 3): identifiers only.
+    # Central keeps them append-only and never serves them to any clinic
+    # (UPLOAD_ONLY_KINDS); ``clinic-central audit verify`` checks the chain (central.audit).
+    "audit_entry": _fields(
+        seq=(_I, _REQ),
+        id=(_T, _REQ),
+        occurred_at=(_T, _REQ),
+        site_id=(_T, _REQ),
+        user_id=(_T, _OPT),
+        roles=(_T, _DEF),
+        action=(_T, _REQ),
+        object_kind=(_T, _DEF),
+        object_id=(_T, _DEF),
+        patient_id=(_T, _OPT),
+        outcome=(_T, _REQ),
+        detail=(_T, _DEF),
+        workstation=(_T, _REQ),
+        prev_hash=(_T, _REQ),
+        hash=(_T, _REQ),
+    ),
     # Written by central when two edits did not see each other; clinics receive them.
     "sync_conflict": _fields(
         id=(_T, _REQ),
@@ -229,11 +274,15 @@ KIND_FIELDS: dict[str, dict[str, FieldSpec]] = {
 }
 
 # Owned by central; clinics only receive them (conflicts: only those of patients they see).
-MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item", "sync_conflict"})
+MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item", "sync_conflict", "staff_member"})
 # Records a clinic creates and sends to central.
 CLINIC_KINDS: frozenset[str] = frozenset(KIND_FIELDS) - MASTER_KINDS
 # Rows that may change after creation: a batch may carry several versions, the last wins.
-MUTABLE_KINDS: frozenset[str] = frozenset({"patient", "catalogue_item", "sync_conflict"})
+MUTABLE_KINDS: frozenset[str] = frozenset(
+    {"patient", "catalogue_item", "sync_conflict", "staff_member"}
+)
+# Kept by central, never served to any clinic in a pull (a clinic's audit trail).
+UPLOAD_ONLY_KINDS: frozenset[str] = frozenset({"audit_entry"})
 # Clinical facts, signed documents, the stock ledger: written once. A second copy
 # with other content is refused (409 record_differs) and never replaces the first.
 APPEND_ONLY_KINDS: frozenset[str] = CLINIC_KINDS - MUTABLE_KINDS

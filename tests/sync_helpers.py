@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from central.db import records
 from clinic_app.records.consultations import ConsultationForm, record_consultation
 from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.security.consent import sort_outbox_by_consent
 from clinic_app.session import Session
 from clinic_app.sync.kinds import CLINIC_KINDS, KIND_TABLES
 from clinic_app.sync.service import enrol_clinic
@@ -84,3 +85,15 @@ def outbox_count(session: Session) -> int:
     row = session.store.one("SELECT count(*) AS n FROM outbox")
     assert row is not None
     return int(row["n"])
+
+
+def queued_changes(session: Session) -> int:
+    """The outbox as the next sync reads it: the audit trail written so far copied in.
+
+    A sync copies the trail into the outbox when it reads it
+    (``sort_outbox_by_consent``); counting after the same copy says exactly what
+    the next sync sends, audit entries included.
+    """
+    with session.transaction() as tx:
+        sort_outbox_by_consent(tx)
+    return outbox_count(session)

@@ -115,10 +115,30 @@ def catalogue(doctor: Session) -> None:
         upsert_catalogue_items(tx, read_catalogue_file(resource_path("demo", "catalogue.tsv")))
 
 
+def count_kind(session: Session, table: str, kind: str) -> int:
+    row = session.store.one(f"SELECT count(*) AS n FROM {table} WHERE kind = ?", (kind,))
+    assert row is not None
+    return int(row["n"])
+
+
 def count(session: Session, table: str) -> int:
     row = session.store.one(f"SELECT count(*) AS n FROM {table}")
     assert row is not None
     return int(row["n"])
+
+
+def held_changes(session: Session) -> Counter[tuple[str, str]]:
+    """What waits in outbox_held, by (kind, id)."""
+    rows: list[Any] = session.store.all("SELECT kind, record_id FROM outbox_held")
+    return Counter((row["kind"], row["record_id"]) for row in rows)
+
+
+def clinical(changes: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """``changes`` without consent decisions and audit entries: since issue 3 those are
+    held and sent with the patient's records too (tests/test_sync_consent.py)."""
+    return Counter(
+        {key: n for key, n in changes.items() if key[0] not in ("patient_consent", "audit_entry")}
+    )
 
 
 def audit_actions(session: Session, action: str) -> list[dict[str, Any]]:
@@ -190,7 +210,10 @@ def test_a_withheld_patients_changes_are_held_not_counted_and_not_lost(
     shared = register(nurse, "Awa", "Traoré")
     private = register(nurse, "Mariam", "Sangaré")
     record_consent(nurse, private, share_with_central=False, share_with_clinics=False)
-    assert held_back_changes(nurse.store) == 1  # the patient row, held at once
+    held = held_changes(nurse)
+    assert clinical(held) == Counter({("patient", private): 1})  # the patient row, held at once
+    # ...with the decision itself and the audit entry of the registration (about them).
+    assert {kind for kind, _ in held} == {"patient", "patient_consent", "audit_entry"}
     full_visit(nurse, doctor, private)
     full_visit(nurse, doctor, shared)
     private_records = sum(records_of(nurse, private).values())
@@ -198,7 +221,12 @@ def test_a_withheld_patients_changes_are_held_not_counted_and_not_lost(
     in_outbox = count(nurse, "outbox")
     # Written after the decision, they sit in the outbox until sorted, but the
     # status bar never counts them as "waiting to be sent".
-    assert pending_changes(nurse.store) == in_outbox - (private_records - 1) == shared_records
+    audit_waiting = count_kind(nurse, "outbox", "audit_entry")
+    assert (
+        pending_changes(nurse.store)
+        == in_outbox - (private_records - 1)
+        == shared_records + audit_waiting
+    )
     assert nurse.store.setting(POLICY_SETTING) is None  # no policy set: "share"
 
 
@@ -243,18 +271,18 @@ def test_a_patient_without_consent_never_reaches_central_until_consent_is_given(
     assert central_copies(central, nurse.site_id, stock) == stock
     assert report.pending == 0
     assert count(nurse, "outbox") == 0
-    assert held_back_changes(nurse.store) == sum(refused_records.values())
+    assert clinical(held_changes(nurse)) == refused_records
     # "Up to date" is true: everything the patients allowed has reached central.
     assert monitor.status().state is SyncState.UP_TO_DATE
 
     # Consent given later: the held records go, each exactly once.
     record_consent(nurse, refusing, share_with_central=True, share_with_clinics=False)
     assert held_back_changes(nurse.store) == 0
-    assert pending_changes(nurse.store) == sum(refused_records.values())
+    assert pending_changes(nurse.store) == count(nurse, "outbox") > sum(refused_records.values())
     monitor.changes_waiting(pending_changes(nurse.store))
     assert monitor.status().state is SyncState.WAITING
     later = sync_now(nurse, monitor=monitor, timeout=FAST)
-    assert later.pushed == sum(refused_records.values())
+    assert later.pushed >= sum(refused_records.values())  # with their decisions and audit
     assert central_copies(central, nurse.site_id, refused_records) == refused_records
     again = sync_now(nurse, timeout=FAST)
     assert again.pushed == 0
@@ -277,10 +305,15 @@ def test_withdrawn_consent_holds_new_records_and_central_keeps_what_it_had(
     after = records_of(nurse, patient) - before
     assert after
     report = sync_now(nurse, timeout=FAST)
-    assert report.pushed == 0
+    # Only the withdrawal goes: central held the patient, and must stop sharing them.
+    assert report.pushed == 1
+    withdrawal = current_consent(nurse, patient).id
+    assert withdrawal is not None
+    decision = Counter({("patient_consent", withdrawal): 1})
+    assert central_copies(central, nurse.site_id, decision) == decision
     assert central_copies(central, nurse.site_id, after) == Counter()
     assert central_copies(central, nurse.site_id, before) == before  # a later issue
-    assert held_back_changes(nurse.store) == sum(after.values())
+    assert clinical(held_changes(nurse)) == after
 
 
 def test_clinic_policy_no_holds_everyone_without_a_decision(
@@ -324,13 +357,24 @@ def test_consent_withdrawn_while_a_batch_is_on_the_wire_sends_nothing_twice(
     monkeypatch.setattr(CentralClient, "push", push_while_consent_is_withdrawn)
     sync_now(nurse, timeout=FAST)
 
-    assert withdrawn == [sum(sent.values())]  # held meanwhile...
+    # Held meanwhile: the records, their audit entries and the withdrawal itself...
+    assert withdrawn == [sum(sent.values()) + 3]
     assert central_copies(central, nurse.site_id, sent) == sent  # ...but already on the wire
-    assert held_back_changes(nurse.store) == 0  # acknowledged: not kept to send again
+    # Acknowledged: not kept to send again; the withdrawal went once central held the patient
+    # (only the audit entry of the withdrawal, about the patient, waits with them).
+    assert set(held_changes(nurse)) == {
+        ("audit_entry", a["id"]) for a in audit_actions(nurse, "record_consent")
+    }
+    withdrawal = current_consent(nurse, patient).id
+    assert withdrawal is not None
+    decision = Counter({("patient_consent", withdrawal): 1})
+    assert central_copies(central, nurse.site_id, decision) == decision
     monkeypatch.setattr(CentralClient, "push", real_push)
     record_consent(nurse, patient, share_with_central=True, share_with_clinics=False)
-    assert pending_changes(nurse.store) == 0
-    assert sync_now(nurse, timeout=FAST).pushed == 0
+    waiting: list[Any] = nurse.store.all("SELECT DISTINCT kind FROM outbox")
+    assert {row["kind"] for row in waiting} <= {"patient_consent", "audit_entry"}
+    sync_now(nurse, timeout=FAST)
+    assert central_copies(central, nurse.site_id, sent) == sent
 
 
 def test_a_withheld_patients_dispensing_travels_without_its_prescription_link(

@@ -18,6 +18,7 @@ from sync_helpers import (
     enrol,
     nurse_sees_patients,
     outbox_count,
+    queued_changes,
 )
 
 from central.services import revoke_site
@@ -54,7 +55,7 @@ def test_offline_work_is_kept_and_arrives_once_when_central_returns(
 
     central.stop()  # the 2G link is gone
     nurse_sees_patients(nurse, 3, village="Koumassi")
-    waiting = outbox_count(nurse)
+    waiting = queued_changes(nurse)
     monitor.changes_waiting(waiting)
     with pytest.raises(ServerUnreachable) as unreachable:
         sync_now(nurse, monitor=monitor, timeout=FAST)
@@ -83,7 +84,7 @@ def test_revoked_clinic_is_told_to_enrol_again(
     enrol(admin, central)
     nurse_sees_patients(nurse, 1)
     revoke_site(central.engine(), nurse.site_id)
-    waiting = outbox_count(nurse)
+    waiting = queued_changes(nurse)
     monitor = SyncMonitor.from_store(nurse.store)
     with pytest.raises(TokenRefused):
         sync_now(nurse, monitor=monitor, timeout=FAST)

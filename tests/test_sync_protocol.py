@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 from central_process import CentralProcess
-from sync_helpers import central_copies, clinic_records, nurse_sees_patients, outbox_count
+from sync_helpers import (
+    central_copies,
+    clinic_records,
+    nurse_sees_patients,
+    outbox_count,
+    queued_changes,
+)
 from test_sync_merge import Clinic, clinic_identities, new_clinic
 
 from clinic_app.sync.errors import ServerAnswerInvalid, ServerUnreachable
@@ -61,7 +67,7 @@ def test_a_503_on_batch_two_keeps_batch_one_and_the_next_sync_resumes_and_drains
     server, faults = faulty_central
     nurse_sees_patients(clinic.nurse, 3)
     held = clinic_records(clinic.nurse)
-    waiting = outbox_count(clinic.nurse)
+    waiting = queued_changes(clinic.nurse)
     faults.write_text("push_503_once_after=1")
     with pytest.raises(ServerAnswerInvalid):
         sync_now(clinic.nurse, timeout=(2.0, 5.0), max_batch_changes=5)
@@ -116,5 +122,6 @@ def test_batches_are_cut_by_their_compressed_size(
         )
     held = clinic_records(clinic.nurse)
     report = sync_now(clinic.nurse, timeout=(2.0, 5.0))
-    assert report.batches >= 3
+    # About 8 KB gzipped: one batch at the default size; here 4 KB, then the rest.
+    assert report.batches >= 2
     assert central_copies(faulty_central[0], clinic.site_id, held) == held

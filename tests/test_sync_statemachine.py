@@ -13,6 +13,7 @@ not sync). Then quiet rounds (every clinic syncs twice) and the checks:
 * each clinic holds exactly the records it may see (its own, and those of
   patients linked to one of its own), and agrees with central on each;
 * each clinic's stock balance is the sum of its movements (on central too);
+* every audit entry a clinic copied for sending is on central, once;
 * no patient edit was dropped silently: each is the final value, or was seen
   by a later edit, or is one side of a conflict central sent to the clinics.
 
@@ -330,7 +331,26 @@ def make_machine(central: CentralProcess, identities: list[Path]) -> type[RuleBa
                     (clinic.site_id,),
                 )["n"]
                 assert balance == movements >= 0
+                self.check_audit_on_central(clinic.site_id, store)
             self.check_no_edit_lost(on_central)
+
+        def check_audit_on_central(self, site_id: str, store: Any) -> None:
+            """Every audit entry copied for sending is on central exactly once (issue 3)."""
+            cursor = store.one("SELECT value FROM sync_state WHERE key = 'audit_queued_seq'")
+            upto = int(cursor["value"]) if cursor is not None else 0
+            sent = {
+                row["id"]
+                for row in store.all("SELECT id FROM audit_events WHERE seq <= ?", (upto,))
+            }
+            with engine.connect() as conn:
+                found = conn.execute(
+                    select(records.c.id).where(
+                        records.c.kind == "audit_entry",
+                        records.c.site_id == site_id,
+                        records.c.id.in_(sorted(sent)),
+                    )
+                ).all()
+            assert sorted(row.id for row in found) == sorted(sent), "audit entries on central"
 
         def check_no_edit_lost(self, on_central: dict[tuple[str, str], Any]) -> None:
             with engine.connect() as conn:

@@ -258,6 +258,19 @@ MAX_UNKNOWN_NAMES = 100
 # Account states kept in keyslots.json (no slot, and this says why).
 DISABLED = "disabled"
 RESET_REQUIRED = "reset_required"
+# Central's staff directory says this person is no longer active (schema step 6,
+# ``staff_directory``): like DISABLED, but only central can lift it.
+DISABLED_BY_CENTRAL = "disabled_by_central"
+
+
+class StaffDeactivated(AccountDisabled):
+    """Central's staff directory deactivated this person: no login at this clinic."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The institution has deactivated this account at central; it can no longer log in "
+        "at this clinic. If this is a mistake, ask the clinic admin to contact central.",
+    )
 
 
 def lockout_delay(failures: int) -> int:
@@ -287,12 +300,21 @@ def _lockout_refusal(slots: KeySlots, name: str, now: datetime) -> AccountLocked
     return AccountLockedOut(seconds=math.ceil(remaining)) if remaining > 0 else None
 
 
-def _refuse_by_state(slots: KeySlots, name: str) -> None:
+def _state_refusal(slots: KeySlots, name: str) -> ClinicError | None:
     state = slots.accounts.get(name, {}).get("state")
+    if state == DISABLED_BY_CENTRAL:
+        return StaffDeactivated()
     if state == DISABLED:
-        raise AccountDisabled()
+        return AccountDisabled()
     if state == RESET_REQUIRED:
-        raise PasswordResetRequired()
+        return PasswordResetRequired()
+    return None
+
+
+def _refuse_by_state(slots: KeySlots, name: str) -> None:
+    refusal = _state_refusal(slots, name)
+    if refusal is not None:
+        raise refusal
 
 
 def _reserve_attempt(path: Path, name: str, now: datetime, *, audited: bool = False) -> KeySlots:
@@ -300,13 +322,22 @@ def _reserve_attempt(path: Path, name: str, now: datetime, *, audited: bool = Fa
 
     Counted *before* the slow derivation, so attempts made in parallel cannot
     all pass the check while none has failed yet; a success takes it back
-    (``_attempt_succeeded``).
+    (``_attempt_succeeded``). An attempt at an account central deactivated is
+    refused at once and noted for the audit trail (written, like failed
+    logins, at the next login of anyone), without counting toward a lock-out
+    that would hide the reason.
     """
+    refusal: ClinicError | None
     with editing_slots(path) as slots:
         refusal = _lockout_refusal(slots, name, now)
         if refusal is None:
-            _refuse_by_state(slots, name)
-            _count_failure(slots, name, now, audited=audited)
+            refusal = _state_refusal(slots, name)
+            if refusal is None:
+                _count_failure(slots, name, now, audited=audited)
+            elif isinstance(refusal, StaffDeactivated) and not audited:
+                info = slots.account(name)
+                info["unaudited"] = int(info.get("unaudited", 0)) + 1
+                info["last_failure"] = to_iso(now)
     if refusal is not None:
         raise refusal
     return slots
@@ -472,6 +503,23 @@ def login(data_dir: Path, username: str, password: str, *, clock: Clock = utc_no
         store.close()
         raise
     session = Session(store=store, actor=_actor(row), data_dir=data_dir)
+    if deactivated_by_central(store, username):
+        # Central's word arrived with a pull but was not applied yet (the sync stopped
+        # after its page): apply it now, and say why the door stays shut.
+        try:
+            with session.transaction() as tx:
+                session.audit(
+                    tx,
+                    "login",
+                    object_kind="user",
+                    object_id=row["id"],
+                    outcome="refused",
+                    detail="deactivated_by_central",
+                )
+                _disable_for_central(session, tx, row)
+        finally:
+            session.close()
+        raise StaffDeactivated()
     pending = _record_success(data_dir / SLOTS_FILE, username)
     with session.transaction() as tx:
         session.audit(tx, "login", object_kind="user", object_id=session.actor.user_id)
@@ -663,6 +711,7 @@ class UserAccount:
     password_reset_required: bool  # voided by a re-key: needs a temporary password
     must_change_password: bool  # holds a temporary password set by an admin
     locked_out_until: str  # ISO-8601 UTC, "" when not locked out
+    deactivated_by_central: bool = False  # central's staff directory says inactive
 
 
 def list_users(session: Session) -> list[UserAccount]:
@@ -681,6 +730,7 @@ def list_users(session: Session) -> list[UserAccount]:
                 password_reset_required=info.get("state") == RESET_REQUIRED,
                 must_change_password=bool(info.get("must_change")),
                 locked_out_until=str(info.get("locked_until", "")),
+                deactivated_by_central=info.get("state") == DISABLED_BY_CENTRAL,
             )
         )
     return users
@@ -700,13 +750,19 @@ def create_user(
     roles: set[Role],
     password: str,
     cost: KdfCost = STANDARD_COST,
+    user_id: str | None = None,
+    temporary: bool = False,
 ) -> str:
-    """Add a user and their key slot; the database itself is not rewritten."""
+    """Add a user and their key slot; the database itself is not rewritten.
+
+    ``user_id``: the id to give (a staff member from central keeps central's id);
+    ``temporary``: the password is one the admin chose, to change at first login.
+    """
     session.require(Action.MANAGE_USERS)
     username = check_username(username)
     check_password_rules(password, username=username)
     _check_roles(roles)
-    user_id = new_id()
+    user_id = user_id or new_id()
     path = session.data_dir / SLOTS_FILE
     slot = KeySlots.load(path).wrap(username, password, database_key(session.store), cost)
     with session.transaction() as tx:
@@ -722,6 +778,8 @@ def create_user(
         with editing_slots(path) as slots:
             slots.slots[username] = slot
             slots.accounts.pop(username, None)  # counters of earlier guesses at this name
+            if temporary:
+                slots.account(username)["must_change"] = True
     return user_id
 
 
@@ -852,9 +910,23 @@ def enable_user(
     *,
     cost: KdfCost = STANDARD_COST,
 ) -> None:
-    """Enable an account again, with a temporary password (its old slot was deleted)."""
+    """Enable an account again, with a temporary password (its old slot was deleted).
+
+    Refused while central's staff directory says the person is deactivated:
+    master data belongs to central, and the next sync would disable them again.
+    """
     session.require(Action.MANAGE_USERS)
     username = normalise_username(username)
+    if deactivated_by_central(session.store, username):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "Central has deactivated {username}. Only central can make the account "
+                "active again; ask the central operator.",
+            ),
+            field="username",
+            username=username,
+        )
     check_password_rules(temporary_password, username=username)
     path = session.data_dir / SLOTS_FILE
     slot = KeySlots.load(path).wrap(username, temporary_password, database_key(session.store), cost)
@@ -897,3 +969,162 @@ def set_roles(session: Session, username: str, roles: set[Role]) -> None:
 def _check_roles(roles: set[Role]) -> None:
     if not roles:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose at least one role."), field="roles")
+
+
+# --- the staff directory from central (issue 4, docs/sync.md "Master data") ---------------
+#
+# Central's operator keeps each clinic's staff (``staff_member`` records: user name,
+# name, roles, active); the clinic receives its own in ``staff_directory``. Central
+# never holds a password or a key: a person listed there has no account here until
+# the clinic admin opens one with a first password (to change at first login).
+# A person and a local account are matched by user name.
+
+
+def deactivated_by_central(store: Store | Tx, username: str) -> bool:
+    """True when central's staff directory lists ``username`` at this clinic as inactive."""
+    row = store.one(
+        "SELECT 1 FROM staff_directory WHERE username = ? AND active = 0 "
+        "AND site_id = (SELECT value FROM settings WHERE key = 'clinic_id')",
+        (normalise_username(username),),
+    )
+    return row is not None
+
+
+def _disable_for_central(session: Session, tx: Tx, row: Any) -> None:
+    """Disable a local account because central deactivated the person (inside ``tx``).
+
+    As ``disable_user``: the key slot goes (their password opens nothing any
+    more) and nothing else is deleted; the account's state says central did it.
+    """
+    tx.update("users", {"id": row["id"], "active": 0, "updated_at": to_iso(utc_now())})
+    session.audit(tx, "disable_user", object_kind="user", object_id=row["id"], detail="by=central")
+    with editing_slots(session.data_dir / SLOTS_FILE) as slots:
+        slots.slots.pop(row["username"], None)
+        info = slots.account(row["username"])
+        info["state"] = DISABLED_BY_CENTRAL
+        info.pop("must_change", None)
+
+
+def apply_staff_directory(session: Session) -> int:
+    """Disable the local accounts of people central deactivated; return how many.
+
+    Called by the sync after each pull (``clinic_app.sync.masterdata``), under
+    whoever runs the sync: it carries out central's decision, it is not an
+    admin's, so it needs no permission of its own. Each is audited
+    (``disable_user``, detail ``by=central``). Idempotent: it looks at the whole
+    directory, so a sync that stopped before it is caught up by the next one
+    (and ``login`` checks the directory too). Central's deactivation applies
+    even to the last administrator: the recovery key still opens the clinic.
+    """
+    rows: list[Any] = session.store.all(
+        "SELECT u.* FROM users u JOIN staff_directory d ON d.username = u.username "
+        "WHERE d.active = 0 AND u.active = 1 "
+        "AND d.site_id = (SELECT value FROM settings WHERE key = 'clinic_id')"
+    )
+    for row in rows:
+        with session.transaction() as tx:
+            _disable_for_central(session, tx, row)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class PendingStaff:
+    """A person central lists for this clinic whose account the admin has to open."""
+
+    staff_id: str
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    reopen: bool  # their account exists, disabled by central, and central lists them again
+
+
+def _known_roles(text: str) -> frozenset[Role]:
+    """The roles this program knows among central's (a newer central may send more)."""
+    known = {role.value for role in Role}
+    return frozenset(Role(part) for part in text.split(",") if part in known)
+
+
+def pending_staff_accounts(session: Session) -> list[PendingStaff]:
+    """Staff central lists as active here who cannot log in yet, by name (clinic admin)."""
+    session.require(Action.MANAGE_USERS)
+    slots = KeySlots.load(session.data_dir / SLOTS_FILE)
+    rows: list[Any] = session.store.all(
+        "SELECT d.id, d.username, d.display_name, d.roles, u.active AS user_active "
+        "FROM staff_directory d LEFT JOIN users u ON u.username = d.username "
+        "WHERE d.active = 1 AND d.site_id = (SELECT value FROM settings WHERE key = 'clinic_id') "
+        "ORDER BY d.display_name, d.username"
+    )
+    pending = []
+    for row in rows:
+        state = slots.accounts.get(row["username"], {}).get("state")
+        reopen = row["user_active"] == 0 and state == DISABLED_BY_CENTRAL
+        if row["user_active"] is None or reopen:
+            pending.append(
+                PendingStaff(
+                    staff_id=row["id"],
+                    username=row["username"],
+                    display_name=row["display_name"],
+                    roles=_known_roles(row["roles"]),
+                    reopen=reopen,
+                )
+            )
+    return pending
+
+
+def open_staff_account(
+    session: Session,
+    staff_id: str,
+    temporary_password: str,
+    *,
+    cost: KdfCost = STANDARD_COST,
+) -> str:
+    """Open the account of a person from central's staff directory (clinic admin).
+
+    The admin chooses the first password; the person must change it at their
+    first login. The account takes central's id, user name, name and roles. A
+    person central listed again after deactivating them gets their account
+    back the same way. Returns the user id.
+    """
+    session.require(Action.MANAGE_USERS)
+    row = session.store.one(
+        "SELECT * FROM staff_directory WHERE id = ? "
+        "AND site_id = (SELECT value FROM settings WHERE key = 'clinic_id')",
+        (staff_id,),
+    )
+    if row is None:
+        raise NotFound(
+            QT_TRANSLATE_NOOP(
+                "errors", "This person is not in the staff list central sent to this clinic."
+            )
+        )
+    username = row["username"]
+    if not row["active"]:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "Central has deactivated {username}; their account cannot be opened."
+            ),
+            field="username",
+            username=username,
+        )
+    roles = set(_known_roles(row["roles"]))
+    existing = session.store.one("SELECT id, active FROM users WHERE username = ?", (username,))
+    if existing is None:
+        return create_user(
+            session,
+            username=username,
+            display_name=row["display_name"],
+            roles=roles,
+            password=temporary_password,
+            cost=cost,
+            user_id=row["id"],
+            temporary=True,
+        )
+    state = KeySlots.load(session.data_dir / SLOTS_FILE).accounts.get(username, {}).get("state")
+    if existing["active"] or state != DISABLED_BY_CENTRAL:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("errors", "{username} already has an account at this clinic."),
+            field="username",
+            username=username,
+        )
+    enable_user(session, username, temporary_password, cost=cost)
+    return str(existing["id"])

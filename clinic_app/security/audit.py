@@ -9,52 +9,26 @@ UPDATE and DELETE on the table (triggers), and ``verify_audit_chain`` names
 the first entry whose content, order or link does not hold.
 
 What a chain can and cannot show: someone holding the database key can drop
-the triggers and rewrite every hash after an edit. Against that, the chain's
-head is what central receives with each sync (issue 4); here the chain shows
-any edit made by a tool that did not recompute it, and pins the order.
+the triggers and rewrite every hash after an edit. Against that, the trail
+travels to central (kind ``audit_entry``, docs/sync.md, copied into the
+outbox by :func:`queue_audit_for_central`), where ``clinic-central audit
+verify`` checks the copy: a rewritten trail no longer matches what central
+already holds. Here the chain shows any edit made by a tool that did not
+recompute it, and pins the order.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from clinic_app.security.audit_chain import CHAINED_FIELDS, chain_hash, genesis_hash
 from clinic_app.storage.store import Store, Tx
 
 if TYPE_CHECKING:
     from clinic_app.session import Session
-
-# The fields covered by the hash, in this order. Adding one is a new chain version.
-CHAINED_FIELDS = (
-    "seq",
-    "id",
-    "occurred_at",
-    "site_id",
-    "user_id",
-    "roles",
-    "action",
-    "object_kind",
-    "object_id",
-    "patient_id",
-    "outcome",
-    "detail",
-    "workstation",
-)
-
-
-def genesis_hash(clinic_id: str) -> str:
-    return hashlib.sha256(f"clinic-app audit v1|{clinic_id}".encode()).hexdigest()
-
-
-def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    fields = [entry.get(name) for name in CHAINED_FIELDS]
-    canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
 
 
 def append_audit(tx: Tx, clinic_id: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +53,42 @@ _INSERT = (
     f"INSERT INTO audit_events ({', '.join(_STORED_FIELDS)}) "
     f"VALUES ({', '.join('?' for _ in _STORED_FIELDS)})"
 )
+
+# sync_state key: the last audit entry copied into the outbox for central.
+AUDIT_QUEUED_STATE = "audit_queued_seq"
+
+# Every stored column travels: central recomputes each hash and checks each link.
+_QUEUE_FOR_CENTRAL = (
+    "INSERT INTO outbox (kind, record_id, payload, created_at) "
+    "SELECT 'audit_entry', id, json_object("
+    + ", ".join(f"'{name}', {name}" for name in _STORED_FIELDS)
+    + "), occurred_at FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq"
+)
+
+
+def queue_audit_for_central(tx: Tx) -> int:
+    """Copy the entries written since the last copy into the outbox; return how many.
+
+    Not one outbox row per entry as it is written: every click appends an entry,
+    and the trail's cost is budgeted (``benchmarks/bench_audit.py``). The trail is
+    append-only and numbered without gaps, so its own ``seq`` is the cursor
+    (``sync_state`` :data:`AUDIT_QUEUED_STATE`), moved in the same transaction as
+    the copy: nothing is lost after a power cut, nothing is copied twice. Called
+    by every reader of the outbox for sending (``sort_outbox_by_consent``).
+    """
+    cursor = tx.one("SELECT value FROM sync_state WHERE key = ?", (AUDIT_QUEUED_STATE,))
+    after = int(cursor["value"]) if cursor is not None else 0
+    last = tx.one("SELECT max(seq) AS seq FROM audit_events")
+    upto = int(last["seq"]) if last is not None and last["seq"] is not None else 0
+    if upto <= after:
+        return 0
+    tx.execute(_QUEUE_FOR_CENTRAL, (after, upto))
+    tx.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (AUDIT_QUEUED_STATE, str(upto)),
+    )
+    return upto - after
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 Rules this module keeps:
 
 * A decision is a new ``patient_consents`` row (append-only); the latest one
-  for a patient is in force. A patient with no decision follows the clinic's
+  for a patient is in force: the one with the latest hybrid-logical-clock
+  ``version`` (``clinic_app.sync.hlc``), so a decision pulled from a linked
+  clinic whose clock is wrong is still ordered right (rows from before
+  versions, ``''``, by ``recorded_at``). A patient with no decision follows the clinic's
   policy, the setting ``consent_default_share_central`` ("1" unless the admin
   changed it with :func:`set_consent_policy`). Sharing with other clinics has
   no policy: without a decision it is "no".
@@ -34,10 +37,31 @@ the changes that *may* be sent, so "up to date" means "everything the
 patients allowed has reached central"; :func:`held_back_changes` counts what
 stays at the clinic by the patients' choice, for the window to show beside it.
 
+Consent decisions and the audit trail travel (issue 3)
+------------------------------------------------------
+* A decision is itself a sync kind, ``patient_consent``: it travels like the
+  patient's other records, so a patient not shared with central sends nothing,
+  not even the decision, and central knows nothing of them. One exception: a
+  *withdrawal* about a patient central already holds travels (identifiers and
+  the two answers only), so that central stops serving that patient to other
+  clinics. "Central holds the patient" is read from the outbox: the patient's
+  registration (the ``patient`` change whose ``created_at`` equals its
+  ``updated_at``) is no longer waiting, here or in ``outbox_held``.
+* Central honours "shared with other clinics": a patient whose decision in
+  force says no (to clinics, or to central) is never served to another clinic,
+  not even through a confirmed link, and is not offered as a likely duplicate
+  (``central.consent``). Decisions are served to the clinics that see the
+  patient, so a decision recorded at a linked clinic is in force at home too.
+* Audit entries travel too (kind ``audit_entry``): :func:`sort_outbox_by_consent`
+  first copies the entries written since the last copy into the outbox
+  (``clinic_app.security.audit.queue_audit_for_central``). An entry about
+  a patient who does not share with central (its ``patient_id``) is held with
+  that patient's records and released with them: it carries only ids, but it says who looked at that
+  person and when. Central's chain check then shows those entries as missing
+  until they come.
+
 Not done here (a later issue): records already sent to central before consent
-was withdrawn stay at central; consents themselves are not sent yet (central
-does not know the ``patient_consent`` kind); "shared with other clinics" is
-recorded but nothing reads it until central serves patients across clinics.
+was withdrawn stay at central (it stops serving them to other clinics).
 """
 
 from __future__ import annotations
@@ -48,9 +72,11 @@ from datetime import datetime
 from clinic_app.clock import from_iso, to_iso, utc_now
 from clinic_app.errors import NotFound, PermissionDenied
 from clinic_app.ids import new_id
+from clinic_app.security.audit import queue_audit_for_central
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row, Store, Tx
+from clinic_app.sync import hlc
 
 POLICY_SETTING = "consent_default_share_central"
 
@@ -72,7 +98,33 @@ def _not_shared(patient_expr: str) -> str:
     return (
         "COALESCE((SELECT c.share_with_central FROM patient_consents c "
         f"WHERE c.patient_id = {patient_expr} "
-        "ORDER BY c.recorded_at DESC, c.rowid DESC LIMIT 1), :share) = 0"
+        "ORDER BY c.version DESC, c.recorded_at DESC, c.rowid DESC LIMIT 1), :share) = 0"
+    )
+
+
+def _known_to_central(patient_expr: str) -> str:
+    """SQL true when central holds the patient: their registration is no longer waiting.
+
+    A registration is the ``patient`` change written by ``register_patient``
+    (``created_at`` = ``updated_at``); once acknowledged it leaves the outbox. A
+    patient pulled from central never had one here.
+    """
+    registration = (
+        f"kind = 'patient' AND record_id = {patient_expr} "
+        "AND json_extract(payload, '$.created_at') = json_extract(payload, '$.updated_at')"
+    )
+    return (
+        f"(NOT EXISTS (SELECT 1 FROM outbox WHERE {registration}) "
+        f"AND NOT EXISTS (SELECT 1 FROM outbox_held WHERE patient_id = {patient_expr} "
+        f"AND {registration}))"
+    )
+
+
+def _held_back(kind_expr: str, patient_expr: str) -> str:
+    """SQL true when a change (its kind, its patient) must wait at the clinic (param :share)."""
+    return (
+        f"({patient_expr} IS NOT NULL AND {_not_shared(patient_expr)} "
+        f"AND NOT ({kind_expr} = 'patient_consent' AND {_known_to_central(patient_expr)}))"
     )
 
 
@@ -116,7 +168,7 @@ def _from_row(row: Row) -> Consent:
 _HISTORY_SQL = (
     "SELECT c.*, u.display_name FROM patient_consents c "
     "LEFT JOIN users u ON u.id = c.author_id "
-    "WHERE c.patient_id = ? ORDER BY c.recorded_at DESC, c.rowid DESC"
+    "WHERE c.patient_id = ? ORDER BY c.version DESC, c.recorded_at DESC, c.rowid DESC"
 )
 
 
@@ -150,7 +202,11 @@ def consent_history(session: Session, patient_id: str) -> list[Consent]:
 def record_consent(
     session: Session, patient_id: str, share_with_central: bool, share_with_clinics: bool
 ) -> Consent:
-    """Record the patient's decision; it is in force at once, for sync too."""
+    """Record the patient's decision; it is in force at once, for sync too.
+
+    The decision travels to central as a ``patient_consent`` record (see the
+    module's rules for when it waits at the clinic).
+    """
     session.require(Action.RECORD_CONSENT)
     consent_id = new_id()
     now = to_iso(utc_now())
@@ -166,7 +222,9 @@ def record_consent(
                 "share_with_clinics": int(bool(share_with_clinics)),
                 "author_id": session.actor.user_id,
                 "recorded_at": now,
+                "version": hlc.tick(session.store, tx, session.site_id),
             },
+            sync_kind="patient_consent",
         )
         sort_outbox_by_consent(tx)
         session.audit(
@@ -226,7 +284,7 @@ def hold_withheld_changes(tx: Tx) -> int:
         "INSERT INTO outbox_held (seq, kind, record_id, payload, created_at, patient_id, held_at) "
         "SELECT seq, kind, record_id, payload, created_at, pid, :now FROM "
         f"(SELECT o.*, {_PATIENT_OF_CHANGE} AS pid FROM outbox o) "
-        f"WHERE pid IS NOT NULL AND {_not_shared('pid')}",
+        f"WHERE {_held_back('kind', 'pid')}",
         {"share": share, "now": to_iso(utc_now())},
     )
     moved = int(cursor.rowcount or 0)
@@ -236,11 +294,15 @@ def hold_withheld_changes(tx: Tx) -> int:
 
 
 def release_consented_changes(tx: Tx) -> int:
-    """Move held entries of patients now shared back to the end of the outbox, in order."""
+    """Move held entries of patients now shared back to the end of the outbox, in order.
+
+    Also a withdrawal held while the patient's registration was on the wire: once
+    central holds the patient, the withdrawal goes (see the module's rules).
+    """
     share = int(policy_shares_with_central(tx))
     rows = tx.all(
         "SELECT h.seq, h.kind, h.record_id, h.payload, h.created_at FROM outbox_held h "
-        f"WHERE NOT ({_not_shared('h.patient_id')}) ORDER BY h.seq",
+        f"WHERE NOT {_held_back('h.kind', 'h.patient_id')} ORDER BY h.seq",
         {"share": share},
     )
     for row in rows:
@@ -253,7 +315,13 @@ def release_consented_changes(tx: Tx) -> int:
 
 
 def sort_outbox_by_consent(tx: Tx) -> tuple[int, int]:
-    """Hold what may not go, release what now may; return (held, released)."""
+    """Hold what may not go, release what now may; return (held, released).
+
+    Every reader of the outbox for sending calls it in its reading transaction,
+    so the audit trail is copied into the outbox here first, then sorted with
+    the rest.
+    """
+    queue_audit_for_central(tx)
     unlink_withheld_dispensings(tx)
     return hold_withheld_changes(tx), release_consented_changes(tx)
 
@@ -292,8 +360,8 @@ def sendable_changes(store: Store | Tx) -> int:
         row = store.one("SELECT count(*) AS n FROM outbox")
     else:
         row = store.one(
-            f"SELECT count(*) AS n FROM (SELECT {_PATIENT_OF_CHANGE} AS pid FROM outbox o) "
-            f"WHERE pid IS NULL OR NOT ({_not_shared('pid')})",
+            f"SELECT count(*) AS n FROM (SELECT o.kind, {_PATIENT_OF_CHANGE} AS pid FROM outbox o) "
+            f"WHERE NOT {_held_back('kind', 'pid')}",
             {"share": share},
         )
     return int(row["n"]) if row is not None else 0

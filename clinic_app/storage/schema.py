@@ -111,6 +111,66 @@ _STEP_2_SQL = (
     "CREATE INDEX emergency_accesses_review ON emergency_accesses (reviewed_at)",
 )
 
+
+def _step_6_master_data(conn: Any) -> None:
+    """5 -> 6: the staff directory, the installed code lists, the clinics' public keys.
+
+    ``staff_directory`` holds central's ``staff_member`` records of this clinic
+    (identifiers and roles; passwords and key slots stay in ``keyslots.json``).
+    ``code_lists`` says which ICD-11 list is installed, by the SHA-256 of its
+    rows (``clinic_app.records.icd11_tabulation.content_sha256``): the list a
+    clinic already holds is recorded here, so its first sync does not download
+    the same 34,663 codes again. ``clinic_keys`` keeps every clinic's Ed25519
+    public key central has published, old ones too (``current`` 0), so a
+    document signed before a clinic re-enrolled with a new key still checks.
+    """
+    from clinic_app.records.icd11_tabulation import table_content_sha256
+
+    for statement in _STEP_6_SQL:
+        conn.execute(statement)
+    found = conn.execute("SELECT count(*) FROM icd11_codes").fetchone()
+    if found and found[0]:
+        conn.execute(
+            "INSERT INTO code_lists (name, release, language, entries, content_sha256, "
+            "source, version, installed_at) VALUES ('icd11', '', '', ?, ?, 'local', NULL, "
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            (found[0], table_content_sha256(conn)),
+        )
+
+
+_STEP_6_SQL = (
+    """CREATE TABLE staff_directory (          -- master data, owned by central
+        id           TEXT PRIMARY KEY,
+        site_id      TEXT NOT NULL,
+        username     TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        roles        TEXT NOT NULL,            -- comma-separated role names
+        active       INTEGER NOT NULL DEFAULT 1,
+        updated_at   TEXT NOT NULL
+    )""",
+    "CREATE INDEX staff_directory_username ON staff_directory (username)",
+    """CREATE TABLE code_lists (
+        name           TEXT PRIMARY KEY,       -- 'icd11'
+        release        TEXT NOT NULL,          -- '2024-01'; '' when not known
+        language       TEXT NOT NULL,
+        entries        INTEGER NOT NULL,
+        content_sha256 TEXT NOT NULL,          -- of the rows, whatever file brought them
+        source         TEXT NOT NULL,          -- 'bundled', 'file', 'central', 'local'
+        version        INTEGER,                -- central's version number, if from central
+        installed_at   TEXT NOT NULL
+    )""",
+    """CREATE TABLE clinic_keys (
+        public_key    TEXT PRIMARY KEY,        -- Ed25519, base64
+        clinic_id     TEXT NOT NULL,
+        site_code     TEXT NOT NULL,
+        clinic_name   TEXT NOT NULL,
+        current       INTEGER NOT NULL DEFAULT 1,
+        first_seen_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX clinic_keys_clinic ON clinic_keys (clinic_id)",
+    "CREATE INDEX clinic_keys_site_code ON clinic_keys (site_code)",
+)
+
 Migration = str | Callable[[Any], None]
 
 MIGRATIONS: list[Migration] = [
@@ -415,6 +475,29 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE INDEX patient_links_a ON patient_links (patient_a);
     CREATE INDEX patient_links_b ON patient_links (patient_b);
+    """,
+    # 5 -> 6: master data from central (issue 4, docs/sync.md "Master data").
+    _step_6_master_data,
+    # 6 -> 7: consent decisions and the audit trail travel to central (issue 3,
+    # docs/sync.md "Audit trail and consent").
+    # Each decision carries the hybrid-logical-clock version it was recorded with:
+    # the latest version is in force, at the clinic and at central, whatever the
+    # wall clocks. Decisions recorded before this step ('' version, older than any)
+    # are queued for central now; the next outbox sorting holds those of patients
+    # who do not share with central (clinic_app.security.consent). The audit trail
+    # needs nothing here: its cursor starts at 0, so the first sync after this step
+    # copies the whole trail (clinic_app.security.audit.queue_audit_for_central).
+    """
+    ALTER TABLE patient_consents ADD COLUMN version TEXT NOT NULL DEFAULT '';
+    INSERT INTO outbox (kind, record_id, payload, created_at)
+        SELECT 'patient_consent', id,
+               json_object('id', id, 'site_id', site_id, 'patient_id', patient_id,
+                           'share_with_central', share_with_central,
+                           'share_with_clinics', share_with_clinics,
+                           'author_id', author_id, 'recorded_at', recorded_at,
+                           'version', version),
+               recorded_at
+        FROM patient_consents ORDER BY recorded_at, rowid;
     """,
 ]
 

@@ -28,15 +28,25 @@ KIND_TABLES: dict[str, str] = {
     "encounter_void": "encounter_voids",
     "catalogue_item": "catalogue_items",
     "sync_conflict": "sync_conflicts",
+    # Issue 3: the consent decisions, and the audit trail (see docs/sync.md).
+    "patient_consent": "patient_consents",
+    "audit_entry": "audit_events",
+    "staff_member": "staff_directory",
 }
 
 # Owned by central: the clinic receives them and never sends them.
-MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item", "sync_conflict"})
+MASTER_KINDS: frozenset[str] = frozenset({"catalogue_item", "sync_conflict", "staff_member"})
 # What the clinic pushes.
 CLINIC_KINDS: frozenset[str] = frozenset(KIND_TABLES) - MASTER_KINDS
 # Rows that may change after creation: the newest copy replaces the stored one.
 # Every other kind is a clinical fact or a ledger line: written once, never replaced.
-MUTABLE_KINDS: frozenset[str] = frozenset({"patient", "catalogue_item", "sync_conflict"})
+MUTABLE_KINDS: frozenset[str] = frozenset(
+    {"patient", "catalogue_item", "sync_conflict", "staff_member"}
+)
+
+# Sent to central and kept there, never served back to any clinic: a clinic's audit
+# trail is its off-site anchor, not data for others (central leaves them out of pulls).
+UPLOAD_ONLY_KINDS: frozenset[str] = frozenset({"audit_entry"})
 
 
 def table_columns(tx: Tx, table: str) -> tuple[str, ...]:
@@ -54,7 +64,7 @@ def apply_remote_change(tx: Tx, kind: str, payload: Mapping[str, Any]) -> bool:
     central and must not travel back.
     """
     table = KIND_TABLES.get(kind)
-    if table is None:
+    if table is None or kind in UPLOAD_ONLY_KINDS:
         raise ServerAnswerInvalid(detail=f"unknown record kind {kind[:40]!r}")
     columns = table_columns(tx, table)
     row = {name: payload[name] for name in columns if name in payload}

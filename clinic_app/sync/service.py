@@ -2,13 +2,15 @@
 
 Rules this module keeps:
 
-* Push: the outbox goes out oldest first, in batches small enough for a 2G
-  link (``PUSH_MAX_CHANGES`` changes, about ``PUSH_MAX_BYTES`` of JSON). Each
-  batch's id is derived from the clinic and the batch's content, so a batch
-  re-sent after a lost answer is recognised by central and applied once. The
-  rows of a batch leave the outbox in one transaction, only after central's
-  acknowledgement: a failure in batch k keeps batches before k acknowledged
-  and loses nothing.
+* Push: the outbox goes out oldest first, one batch at a time (stop and
+  wait), each cut by its compressed size to take about ``BATCH_SECONDS`` of
+  link time at the pace the last batches were carried: long enough that the
+  round trip is a small part of it, short enough that a cut link resends
+  little. Each batch's id is derived from the clinic and the batch's content,
+  so a batch re-sent after a lost answer is recognised by central and applied
+  once. The rows of a batch leave the outbox in one transaction, only after
+  central's acknowledgement: a failure in batch k keeps batches before k
+  acknowledged and loses nothing.
 * Pull: each page of central's changes is applied and the cursor advanced in
   the same transaction, so a page is either fully in or not at all.
 * Consent (``clinic_app.security.consent``): the transaction that reads each
@@ -33,6 +35,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,16 +64,23 @@ from clinic_app.sync.status import SyncMonitor
 
 log = logging.getLogger(__name__)
 
-PUSH_MAX_CHANGES = 200
-PUSH_MAX_BYTES = 64 * 1024  # uncompressed JSON; gzip brings it to tens of KB or less
+# Hard caps on one batch, whatever the link: central refuses more than 1000 changes
+# (central/protocol.py MAX_BATCH_CHANGES) and 32 MiB of JSON (central/api.py MAX_BODY).
+# Neither should cut a batch on a slow link: the compressed target below does.
+PUSH_MAX_CHANGES = 1000
+PUSH_MAX_BYTES = 4 * 1024 * 1024  # uncompressed JSON read for one batch
 PULL_PAGE_SIZE = 500
-# The compressed size of a push batch adapts to the link: halved after a timeout,
-# grown by half after each acknowledged batch, within these bounds, and remembered
-# in sync_state between syncs (a 2G clinic does not start big every morning).
+# The compressed size of a push batch adapts to the link, within these bounds, and is
+# remembered in sync_state between syncs (a 2G clinic does not start big every morning).
+# After each acknowledged batch it moves towards what the link carried in BATCH_SECONDS
+# at that batch's pace (at most doubling); it is halved after a timeout or a cut link.
 BATCH_BYTES_MIN = 4 * 1024
 BATCH_BYTES_MAX = 256 * 1024
 BATCH_BYTES_START = 32 * 1024
-BATCH_BYTES_GROWTH = 1.5
+# Link time one batch should take. The 600 ms round trip of a 2G link is then under a
+# tenth of a batch's time, and a cut link costs at most this much sent again (the
+# batch in flight). Never more than half the read timeout: a batch must not time out.
+BATCH_SECONDS = 8.0
 
 # sync_state keys
 SERVER_URL = "server_url"
@@ -306,8 +316,13 @@ def _sync_locked(
                 max_batch_changes,
                 max_batch_bytes,
                 report_progress,
+                batch_seconds=min(BATCH_SECONDS, timeout[1] / 2),
             )
             pulled, applied = _pull_changes(store, client, pull_page_size, pushed, report_progress)
+            # Code lists, clinics' keys, staff accounts (docs/sync.md "Master data").
+            from clinic_app.sync.masterdata import sync_master_data
+
+            sync_master_data(session, client)
         # Confirmed links between this clinic's patients and another's travel apart.
         from clinic_app.sync.patient_links import pull_patient_links
 
@@ -406,16 +421,23 @@ def _next_batch(
     tx: Tx, max_changes: int, max_bytes: int, target_compressed: int | None = None
 ) -> list[dict[str, Any]]:
     """The oldest outbox changes: at most ``max_changes``, ``max_bytes`` of JSON, and
-    (when given) about ``target_compressed`` bytes once gzipped. One change always goes,
+    (when given) at most ``target_compressed`` bytes once gzipped. One change always goes,
     whatever its size: a batch never stalls on a big record."""
+    return _cut_batch(tx, max_changes, max_bytes, target_compressed)[0]
+
+
+def _cut_batch(
+    tx: Tx, max_changes: int, max_bytes: int, target_compressed: int | None
+) -> tuple[list[dict[str, Any]], int]:
+    """``_next_batch`` and the batch's compressed size (0 when no target was given)."""
     rows: list[Any] = tx.all(
         "SELECT seq, kind, record_id, payload FROM outbox ORDER BY seq LIMIT ?", (max_changes,)
     )
     batch: list[dict[str, Any]] = []
-    size = 0
+    json_bytes = 0
     for row in rows:
         weight = len(row["payload"]) + 80  # the envelope around the payload
-        if batch and size + weight > max_bytes:
+        if batch and json_bytes + weight > max_bytes:
             break
         batch.append(
             {
@@ -425,12 +447,37 @@ def _next_batch(
                 "payload": json.loads(row["payload"]),
             }
         )
-        size += weight
-    if target_compressed is not None:
-        # JSON of records compresses 4-10 times; cut by halves until the gzip fits.
-        while len(batch) > 1 and compressed_size(batch) > target_compressed:
-            batch = batch[: max(1, len(batch) // 2)]
-    return batch
+        json_bytes += weight
+    if target_compressed is None or not batch:
+        return batch, 0
+    # Records of one day compress alike, so the share of the changes that fits is about
+    # the share of the bytes: one or two more gzips find a cut just under the target
+    # (cutting by halves would leave batches anywhere between half and all of it).
+    size = compressed_size(batch)
+    while len(batch) > 1 and size > target_compressed:
+        keep = int(len(batch) * target_compressed / size * 0.97)
+        batch = batch[: max(1, min(keep, len(batch) - 1))]
+        size = compressed_size(batch)
+    return batch, size
+
+
+def _batch_bytes_after(target: int, sent: int, seconds_taken: float, batch_seconds: float) -> int:
+    """The compressed size to aim at after a batch of ``sent`` bytes was acknowledged.
+
+    ``sent / seconds_taken`` is the pace the link carried it at, round trip and
+    central's work included (so never more than the link's real rate): the next
+    batch aims at what that pace carries in ``batch_seconds``, at most twice the
+    last target. A batch well under the target says little about the rate (its
+    time is mostly the round trip), so it may only make the target grow; only a
+    batch of at least half the target that took longer than ``batch_seconds``
+    makes it smaller, to no less than half. A timeout halves it elsewhere.
+    """
+    carried = int(sent * batch_seconds / max(seconds_taken, 1e-3))
+    if carried >= target:
+        return min(carried, 2 * target)
+    if seconds_taken > batch_seconds and 2 * sent >= target:
+        return max(carried, target // 2)
+    return target
 
 
 def _keep_batch_bytes(tx: Tx, value: int) -> int:
@@ -447,6 +494,8 @@ def _push_outbox(
     max_changes: int,
     max_bytes: int,
     progress: Progress,
+    *,
+    batch_seconds: float = BATCH_SECONDS,
 ) -> tuple[int, int]:
     pushed = batches = 0
     target = push_batch_bytes(store)
@@ -454,10 +503,11 @@ def _push_outbox(
     while True:
         with store.transaction() as tx:
             sort_outbox_by_consent(tx)  # in the reading transaction: nothing slips past
-            batch = _next_batch(tx, max_changes, max_bytes, target)
+            batch, size = _cut_batch(tx, max_changes, max_bytes, target)
         if not batch:
             return pushed, batches
         first, last = batch[0]["seq"], batch[-1]["seq"]
+        started = time.monotonic()
         try:
             acked = client.push(batch_id_for(site_id, batch), batch)
         except ServerUnreachable:
@@ -477,8 +527,11 @@ def _push_outbox(
             # held meanwhile, but central has them now; they must not go twice.
             sent = [change["seq"] for change in batch if change["seq"] <= upto]
             tx.execute(f"DELETE FROM outbox_held WHERE seq IN ({', '.join('?' * len(sent))})", sent)
-            # The link carried this batch: try a bigger one next (remembered across syncs).
-            target = _keep_batch_bytes(tx, int(target * BATCH_BYTES_GROWTH))
+            # The link carried this batch: size the next one by the pace it went at
+            # (remembered across syncs).
+            target = _keep_batch_bytes(
+                tx, _batch_bytes_after(target, size, time.monotonic() - started, batch_seconds)
+            )
         batches += 1
         progress(pushed, max(total, pushed))
 

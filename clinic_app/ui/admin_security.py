@@ -112,6 +112,11 @@ class UsersPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.done)
+        # Central's staff directory: people to open an account for (hidden when none).
+        from clinic_app.ui.staff_accounts import PendingStaffPanel
+
+        self.pending_staff = PendingStaffPanel(desk, self)
+        layout.addWidget(self.pending_staff)
         desk.data_changed.connect(self._on_change)
         self.reload()
 
@@ -133,6 +138,8 @@ class UsersPanel(QWidget):
                 state = self.tr("temporary password")
             if user.active and user.locked_out_until:
                 state = self.tr("locked out for a while")
+            if not user.active and user.deactivated_by_central:
+                state = self.tr("deactivated by central")
             cells = (
                 user.display_name,
                 user.username,

@@ -164,7 +164,7 @@
 <context>
     <name>BackupReminder</name>
     <message>
-        <location filename="../../clinic_app/ui/admin_security.py" line="+474"/>
+        <location filename="../../clinic_app/ui/admin_security.py" line="+481"/>
         <source>No backup in the last day. Plug in the USB stick and click “Back up now” (Clinic and security tab).</source>
         <translation>Aucune sauvegarde depuis un jour. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
     </message>
@@ -1298,6 +1298,59 @@ dossier n° {number}</translation>
     </message>
 </context>
 <context>
+    <name>PendingStaffPanel</name>
+    <message>
+        <location filename="../../clinic_app/ui/staff_accounts.py" line="+37"/>
+        <source>Staff sent by central, without an account here</source>
+        <translation>Personnel envoyé par le central, sans compte ici</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Central&apos;s staff list names these people for this clinic. Open an account for each with a first password; they choose their own at their first log-in.</source>
+        <translation>La liste du personnel du central indique ces personnes pour ce centre. Ouvrez un compte pour chacune avec un premier mot de passe ; elles choisiront le leur à leur première connexion.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User name</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Roles</source>
+        <translation>Rôles</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To do</source>
+        <translation>À faire</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Open the account…</source>
+        <translation>Ouvrir le compte…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>active again at central: give a new password</source>
+        <translation>de nouveau actif au central : donner un nouveau mot de passe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>new: open the account</source>
+        <translation>nouveau : ouvrir le compte</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Open the account of {name}</source>
+        <translation>Ouvrir le compte de {name}</translation>
+    </message>
+</context>
+<context>
     <name>PrescriptionDialog</name>
     <message>
         <location filename="../../clinic_app/ui/doctor.py" line="+156"/>
@@ -1903,7 +1956,7 @@ dossier n° {number}</translation>
 <context>
     <name>UsersPanel</name>
     <message>
-        <location line="-222"/>
+        <location line="-229"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
@@ -1939,12 +1992,12 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+71"/>
+        <location line="+78"/>
         <source>Disable</source>
         <translation>Désactiver</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-38"/>
         <source>temporary password</source>
         <translation>mot de passe provisoire</translation>
     </message>
@@ -1952,6 +2005,11 @@ dossier n° {number}</translation>
         <location line="+2"/>
         <source>locked out for a while</source>
         <translation>bloqué un moment</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>deactivated by central</source>
+        <translation>désactivé par le central</translation>
     </message>
     <message>
         <location line="+34"/>
@@ -2077,7 +2135,7 @@ dossier n° {number}</translation>
 <context>
     <name>admin</name>
     <message>
-        <location filename="../../clinic_app/ui/admin_security.py" line="-195"/>
+        <location filename="../../clinic_app/ui/admin_security.py" line="-202"/>
         <source>active</source>
         <translation>actif</translation>
     </message>
@@ -2789,17 +2847,22 @@ dossier n° {number}</translation>
         <translation>Indiquez la substance à laquelle le patient est allergique.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/icd11.py" line="+46"/>
+        <location filename="../../clinic_app/records/icd11_tabulation.py" line="+52"/>
         <source>This file is not a WHO ICD-11 tabulation (columns code, title, class_kind...).</source>
         <translation>Ce fichier n’est pas une tabulation CIM-11 de l’OMS (colonnes code, title, class_kind…).</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location filename="../../clinic_app/records/icd11.py" line="+52"/>
+        <source>The ICD-11 list received from central is damaged ({detail}); it was not installed and the clinic keeps its current list. Sync will download it again.</source>
+        <translation>La liste CIM-11 reçue du central est endommagée ({detail}) ; elle n’a pas été installée et le centre garde sa liste actuelle. La synchronisation la téléchargera de nouveau.</translation>
+    </message>
+    <message>
+        <location line="+163"/>
         <source>The file holds no ICD-11 codes.</source>
         <translation>Le fichier ne contient aucun code CIM-11.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>The file could not be read: {reason}</source>
         <translation>Le fichier n’a pas pu être lu : {reason}</translation>
     </message>
@@ -2933,7 +2996,12 @@ dossier n° {number}</translation>
         <translation>Un identifiant comporte de 2 à 32 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.</translation>
     </message>
     <message>
-        <location line="+504"/>
+        <location line="+29"/>
+        <source>The institution has deactivated this account at central; it can no longer log in at this clinic. If this is a mistake, ask the clinic admin to contact central.</source>
+        <translation>L’institution a désactivé ce compte au central ; il ne peut plus se connecter dans ce centre. S’il s’agit d’une erreur, demandez à l’administrateur du centre de contacter le central.</translation>
+    </message>
+    <message>
+        <location line="+533"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
@@ -2958,12 +3026,32 @@ dossier n° {number}</translation>
         <translation>Vous ne pouvez pas désactiver votre propre compte. Demandez à un autre administrateur.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+34"/>
+        <source>Central has deactivated {username}. Only central can make the account active again; ask the central operator.</source>
+        <translation>Le central a désactivé {username}. Seul le central peut réactiver ce compte ; adressez-vous à l’opérateur du central.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>Choose at least one role.</source>
         <translation>Choisissez au moins un rôle.</translation>
     </message>
     <message>
-        <location line="-184"/>
+        <location line="+125"/>
+        <source>This person is not in the staff list central sent to this clinic.</source>
+        <translation>Cette personne ne figure pas dans la liste du personnel que le central a envoyée à ce centre.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Central has deactivated {username}; their account cannot be opened.</source>
+        <translation>Le central a désactivé {username} ; son compte ne peut pas être ouvert.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>{username} already has an account at this clinic.</source>
+        <translation>{username} a déjà un compte dans ce centre.</translation>
+    </message>
+    <message>
+        <location line="-354"/>
         <source>The user name {username} is already taken.</source>
         <translation>L’identifiant {username} est déjà pris.</translation>
     </message>
@@ -3028,7 +3116,7 @@ dossier n° {number}</translation>
         <translation>Une synchronisation est déjà en cours ; attendez qu’elle se termine.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/service.py" line="+171"/>
+        <location filename="../../clinic_app/sync/service.py" line="+181"/>
         <source>The central server address starts with https:// (or http://).</source>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
@@ -3208,7 +3296,7 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../clinic_app/sync/handcarry.py" line="+65"/>
+        <location filename="../../clinic_app/sync/handcarry.py" line="+64"/>
         <source>The folder {path} cannot be written. Check that the USB stick is plugged in, not full and not read-only, then try again.</source>
         <translation>Impossible d’écrire dans le dossier {path}. Vérifiez que la clé USB est branchée, qu’elle n’est pas pleine ni protégée en écriture, puis réessayez.</translation>
     </message>
@@ -3297,6 +3385,11 @@ dossier n° {number}</translation>
         <location line="+8"/>
         <source>No change is waiting for central; there is nothing to export.</source>
         <translation>Aucune modification n’attend le central ; il n’y a rien à exporter.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/documents/verification.py" line="+32"/>
+        <source>This clinic does not know the key of clinic {site} that printed the document. Sync with central (it sends every clinic&apos;s key), then check again.</source>
+        <translation>Ce centre ne connaît pas la clé du centre {site} qui a imprimé le document. Synchronisez avec le central (il envoie la clé de chaque centre), puis vérifiez de nouveau.</translation>
     </message>
 </context>
 <context>
