@@ -369,6 +369,12 @@ def _workers(text: str) -> int:
     return int(text)
 
 
+# uvicorn closes an idle connection after 5 s by default. A clinic on a 2G link can spend
+# longer than that between two requests of one sync (applying a pulled page, cutting the
+# next batch), and a new connection costs it a TCP (and TLS) handshake at 600 ms round trips.
+KEEP_ALIVE_SECONDS = 30
+
+
 def _serve(engine: Engine, args: argparse.Namespace) -> None:
     """Run uvicorn: one process on ``engine``, or ``--workers`` processes each with its own."""
     import uvicorn
@@ -376,7 +382,13 @@ def _serve(engine: Engine, args: argparse.Namespace) -> None:
     from central.api import create_app
 
     if args.workers == 1:
-        uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(
+            create_app(engine),
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
         return
     # Each worker is a fresh process that opens the database itself (the schema is already
     # migrated here, once): the URL travels by environment, never on a command line.
@@ -389,6 +401,7 @@ def _serve(engine: Engine, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 

@@ -7,8 +7,10 @@ applies each batch exactly as ``POST /api/v1/push`` would
 network or from an earlier import of the same file — changes nothing), and
 writes an *answer* file next to it: the acknowledged sequences, then the
 changes the clinic may see after its pull cursor (as ``GET /api/v1/pull``
-gives them) and its patient links after its links cursor. The answer is
-encrypted for the same clinic with the same kind of key.
+gives them), its patient links after its links cursor, and the master data
+(:func:`carried_master_data`: the clinics' keys when the clinic's version is
+old, a code list's artefact when its rows differ from the clinic's). The answer
+is encrypted for the same clinic with the same kind of key.
 
 The file must decrypt with the key of a live device token of the clinic its
 header names; a changed byte, another clinic's file or a revoked enrolment is
@@ -20,6 +22,7 @@ the rest and can carry it again once the cause is fixed.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +143,28 @@ def _batches(body: dict[str, Any]) -> list[tuple[str, list[Change]]]:
     return batches
 
 
+def carried_master_data(engine: Engine, held: object) -> dict[str, Any]:
+    """Master data for an answer file: ``GET /master-data``'s summary, and the artefact
+    of each code list whose rows differ from those the clinic said it holds.
+
+    A file that says nothing (a clinic older than this) is answered as a clinic
+    holding nothing: the keys and every list come whole.
+    """
+    from central.masterdata import code_list_content, master_data_summary
+
+    said = held if isinstance(held, dict) else {}
+    keys_version = said.get("clinic_keys_version")
+    lists_held = said.get("code_lists")
+    if not isinstance(lists_held, dict):
+        lists_held = {}
+    summary = master_data_summary(engine, keys_version if isinstance(keys_version, str) else None)
+    for item in summary["code_lists"]:
+        if lists_held.get(item["name"]) != item["content_sha256"]:
+            _info, content = code_list_content(engine, item["name"], item["version"])
+            item["content"] = base64.b64encode(content).decode("ascii")
+    return summary
+
+
 def answer_path_for(path: Path) -> Path:
     return path.with_name(path.stem + ANSWER_SUFFIX)
 
@@ -190,6 +215,7 @@ def import_carried_file(engine: Engine, path: Path) -> ImportReport:
         if not link_page.more or not link_page.changes:
             break
     answer = {
+        "master_data": carried_master_data(engine, body.get("master_data")),
         "clinic_id": site_id,
         "answers": body.get("file_id"),
         "file_id": str(uuid.uuid4()),

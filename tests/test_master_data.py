@@ -7,6 +7,7 @@ SQLCipher folders; the bad link is tests/faultproxy.py.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import shutil
@@ -607,3 +608,94 @@ def test_the_admin_opens_a_pending_account_from_the_users_page(
         assert must_change_password(person)
     finally:
         person.close()
+
+
+# --- master data by hand-carried file -----------------------------------------------------------
+
+
+def carry_round(session: Session, central: CentralProcess, usb: Path) -> Path:
+    """Export at the clinic, import at central; return the answer file."""
+    from clinic_app.sync.handcarry import export_pending_changes
+
+    exported = export_pending_changes(session, usb)
+    central.run_cli("import", str(exported))
+    return exported.with_name(exported.stem + ".clinicanswer")
+
+
+def test_a_carried_answer_brings_the_icd11_list_keys_and_staff(
+    admin: Session,
+    doctor: Session,
+    abidjan: Path,
+    own_central: CentralProcess,
+    subset_file: Path,
+    tmp_path: Path,
+) -> None:
+    from clinic_app.sync.handcarry import import_answer_file
+
+    abj_admin = login(abidjan, "admin", PASSWORDS["admin"])
+    try:
+        enrol(abj_admin, own_central)
+    finally:
+        abj_admin.close()
+    enrol(admin, own_central)  # the one time the clinic had a link; from now on, USB only
+    seed(own_central, str(subset_file))
+    hire(own_central, "TRV", "sagefemme", "Mariam Sage-femme", "nurse")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+
+    answer = carry_round(doctor, own_central, usb)
+    report = import_answer_file(doctor, answer)
+
+    assert report.refused is None
+    assert code_count(doctor) == 2254
+    held = installed_code_list(doctor.store)
+    assert held is not None
+    assert (held.version, held.release) == (1, "2099-01")
+    assert held.content_sha256 == table_content_sha256(doctor.store.connection())
+    keys = doctor.store.all("SELECT site_code FROM clinic_keys ORDER BY site_code")
+    assert [r["site_code"] for r in keys] == ["ABJ", "TRV"]
+    assert [p.username for p in pending_staff_accounts(admin)] == ["sagefemme"]
+    installs = "SELECT count(*) AS n FROM audit_events WHERE action = 'import_icd11'"
+    assert doctor.store.one(installs)["n"] == 1
+
+    # The same answer again changes nothing; the next round trip brings no list again.
+    again = import_answer_file(doctor, answer)
+    assert again.applied == 0
+    second = carry_round(doctor, own_central, usb)
+    assert import_answer_file(doctor, second).applied == 0
+    assert doctor.store.one(installs)["n"] == 1
+    assert verify_audit_chain(doctor.store).intact
+
+
+def test_a_carried_code_list_that_is_not_the_announced_one_is_refused_whole(
+    admin: Session, doctor: Session, own_central: CentralProcess, subset_file: Path, tmp_path: Path
+) -> None:
+    from clinic_app.sync.carry_format import TO_CLINIC, CarryHeader, open_sealed, seal, token_digest
+    from clinic_app.sync.handcarry import import_answer_file
+
+    enrol(admin, own_central)
+    seed(own_central, str(subset_file))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    answer = carry_round(doctor, own_central, usb)
+    digest = token_digest(token_of(doctor))
+    header, body = open_sealed(answer.read_bytes(), digest)
+    (code_list,) = body["master_data"]["code_lists"]
+    other = write_artefact(subset_rows(subset_file)[:-1])  # a code left out
+    code_list["content"] = base64.b64encode(other).decode("ascii")
+    # Sealed with the clinic's own key: only the content inside is wrong.
+    answer.write_bytes(
+        seal(
+            digest,
+            CarryHeader(TO_CLINIC, header.clinic_id, header.site_code, header.created_at),
+            body,
+        )
+    )
+    before = code_count(doctor)
+
+    with pytest.raises(CodeListDamaged):
+        import_answer_file(doctor, answer)
+    assert code_count(doctor) == before  # the bundled list, untouched
+    held = installed_code_list(doctor.store)
+    assert held is not None
+    assert held.source == "bundled"

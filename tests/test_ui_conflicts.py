@@ -7,24 +7,13 @@ from pytestqt.qtbot import QtBot
 
 from clinic_app.records.patients import PatientForm, register_patient
 from clinic_app.session import Session
-from clinic_app.ui.conflicts import ConflictsDialog, conflict_service
+from clinic_app.ui.conflicts import ConflictsDialog
 from clinic_app.ui.desk import Desk
 from clinic_app.ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.timeout(60)
 
 OTHER_SITE = "0190a0a0-0000-7000-8000-0000000000aa"
-
-
-@pytest.fixture
-def service() -> tuple[object, object]:
-    found = conflict_service()
-    if found is None:
-        pytest.skip(
-            "list_conflicts / settle_conflict are not in clinic_app.sync.conflicts "
-            "or clinic_app.sync.edits yet (the sync colleague's part of issue 4)"
-        )
-    return found
 
 
 def received_conflict(nurse: Session, patient_id: str) -> str:
@@ -53,7 +42,7 @@ def received_conflict(nurse: Session, patient_id: str) -> str:
 
 
 def test_a_nurse_keeps_the_first_value_and_the_conflict_is_gone(
-    qtbot: QtBot, nurse: Session, service: tuple[object, object]
+    qtbot: QtBot, nurse: Session
 ) -> None:
     patient = register_patient(nurse, PatientForm("Adjoua", "Kouamé", "female", village="Anoumabo"))
     received_conflict(nurse, patient.id)
@@ -82,18 +71,4 @@ def test_a_nurse_keeps_the_first_value_and_the_conflict_is_gone(
     stored = nurse.store.one("SELECT village FROM patients WHERE id = ?", (patient.id,))
     assert stored is not None
     assert stored["village"] == "Anoumabo"
-    tasks.stop()
-
-
-def test_without_the_sync_service_the_dialog_says_so(
-    qtbot: QtBot, nurse: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import clinic_app.ui.conflicts as conflicts
-
-    monkeypatch.setattr(conflicts, "SERVICE_MODULES", ("clinic_app.sync.no_such_module",))
-    tasks = TaskRunner()
-    dialog = ConflictsDialog(Desk(nurse, tasks))
-    qtbot.addWidget(dialog)
-    assert "not available" in dialog.error.text()
-    assert not dialog.keep_a.isEnabled()
     tasks.stop()

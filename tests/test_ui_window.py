@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from central_process import CentralProcess
 from conftest import PASSWORDS
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sync_helpers import enrol
 
 from clinic_app.records.consultations import patient_consultations
 from clinic_app.records.patients import PatientForm, register_patient
 from clinic_app.security.accounts import login
+from clinic_app.session import Session
 from clinic_app.storage.keys import TEST_COST
 from clinic_app.ui.app import ClinicApp
 from clinic_app.ui.chart import ChartView
@@ -195,3 +199,25 @@ def test_storekeeper_scan_field_reads_a_gs1_scan(qtbot: QtBot, clinic_app: Clini
     assert reception.error.isVisible()
     assert "clé de contrôle" in reception.error.text()
     assert not reception.receive.isEnabled()
+
+
+def test_the_status_bar_says_up_to_date_and_warns_of_a_clock_two_hours_ahead(
+    qtbot: QtBot, clinic_app: ClinicApp, admin: Session, central: CentralProcess
+) -> None:
+    from clinic_app.clock import utc_now
+    from clinic_app.sync import hlc
+
+    enrol(admin, central)
+    window = logged_in_window(qtbot, clinic_app, "nurse")
+    bar = window.sync_status
+    assert not bar.clock.isVisible()
+    assert clinic_app.desk is not None
+    hlc.set_wall_clock(clinic_app.desk.session.store, lambda: utc_now() + timedelta(hours=2))
+
+    qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not bar.running, timeout=20_000)
+    bar.refresh()
+
+    assert bar.label.text().startswith("À jour à")  # French, outbox empty, pull done
+    assert bar.clock.isVisible()
+    assert "avance de 120 minute(s)" in bar.clock.text()

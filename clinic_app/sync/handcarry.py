@@ -11,8 +11,9 @@ For a clinic with no link at all for weeks:
    (idempotent: a batch central already has changes nothing) and writes
    ``carry-<SITE>-<time>.clinicanswer`` next to it.
 3. ``import_answer_file(session, path)`` deletes the acknowledged outbox rows,
-   applies the master data and linked records after the pull cursor and the
-   patient links after the links cursor, each in one transaction; importing
+   applies the records after the pull cursor and the patient links after the
+   links cursor in one transaction, then the master data as a sync does
+   (``clinic_app.sync.masterdata.apply_carried_master_data``); importing
    the same answer again changes nothing. An answer to an older file is fine:
    it acknowledges only what it names, and changes at or before the cursor
    are skipped.
@@ -50,6 +51,7 @@ from clinic_app.sync.carry_format import (
     token_digest,
 )
 from clinic_app.sync.errors import NotEnrolled, ServerAnswerInvalid, SyncError
+from clinic_app.sync.masterdata import apply_carried_master_data, master_data_held
 from clinic_app.sync.patient_links import apply_links, links_cursor
 
 BATCH_CHANGES = 200
@@ -167,6 +169,7 @@ def export_pending_changes(session: Session, folder: Path) -> Path:
         batches = _batches(tx, session.site_id)
         pull_cursor = _state(tx, PULL_CURSOR)
         links = links_cursor(tx)
+        master_data = master_data_held(tx)
     if not batches:
         raise NothingToCarry()
     now = utc_now()
@@ -176,6 +179,7 @@ def export_pending_changes(session: Session, folder: Path) -> Path:
         "batches": batches,
         "pull_cursor": pull_cursor,
         "links_cursor": links,
+        "master_data": master_data,  # what the answer need not bring again
     }
     sealed = seal(
         token_digest(token),
@@ -294,5 +298,10 @@ def import_answer_file(session: Session, path: Path) -> AnswerReport:
             object_id=session.site_id,
             detail=f"{acknowledged} acknowledged, {applied} applied",
         )
+    # Master data (keys, a new ICD-11 list, staff) after the records, as a sync does;
+    # an answer from a central older than this has none.
+    master = body.get("master_data")
+    if master is not None:
+        applied += apply_carried_master_data(session, master).changes
     refused = body.get("refused")
     return AnswerReport(acknowledged, applied, refused if isinstance(refused, str) else None)

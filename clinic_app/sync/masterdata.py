@@ -48,7 +48,7 @@ from clinic_app.records.icd11 import (
 )
 from clinic_app.security.accounts import apply_staff_directory
 from clinic_app.session import Session
-from clinic_app.storage.store import Tx
+from clinic_app.storage.store import Store, Tx
 from clinic_app.sync.client import API_PREFIX, PROTOCOL_HEADER, CentralClient, _BearerToken
 from clinic_app.sync.client import _read_answer as read_error_answer
 from clinic_app.sync.errors import ServerAnswerInvalid, ServerUnreachable
@@ -252,26 +252,96 @@ def update_icd11(
         return None, 0
     data, downloaded, partial = download_code_list(session.data_dir, client, announced)
     try:
-        with session.transaction() as tx:
-            count = install_icd11_artefact(
-                tx,
-                data,
-                content_sha256=announced.content_sha256,
-                version=announced.version,
-                release=announced.release,
-                language=announced.language,
-            )
-            session.audit(
-                tx,
-                "import_icd11",
-                object_kind="code_list",
-                object_id=f"{CODE_LIST}:{announced.version}",
-                detail=f"from=central;codes={count}",
-            )
+        install_code_list(session, announced, data, source="central")
     finally:
         partial.unlink(missing_ok=True)  # installed, or refused: either way it goes
-    log.info("ICD-11 list version %d installed from central", announced.version)
     return announced.version, downloaded
+
+
+def install_code_list(
+    session: Session, announced: CodeListVersion, data: bytes, *, source: str
+) -> int:
+    """Replace the ICD-11 codes with central's artefact ``data`` (one transaction, audited).
+
+    The artefact's bytes are checked against the announced SHA-256 first, the rows
+    against ``content_sha256`` inside the transaction: ``CodeListDamaged`` and
+    nothing installed when either differs. ``source`` is ``central`` (downloaded)
+    or ``carried`` (a hand-carried answer file). Returns the number of codes.
+    """
+    if announced.name != CODE_LIST or hashlib.sha256(data).hexdigest() != announced.sha256:
+        raise CodeListDamaged(detail="checksum")
+    with session.transaction() as tx:
+        count = install_icd11_artefact(
+            tx,
+            data,
+            content_sha256=announced.content_sha256,
+            version=announced.version,
+            release=announced.release,
+            language=announced.language,
+        )
+        session.audit(
+            tx,
+            "import_icd11",
+            object_kind="code_list",
+            object_id=f"{CODE_LIST}:{announced.version}",
+            detail=f"from={source};codes={count}",
+        )
+    log.info("ICD-11 list version %d installed (%s)", announced.version, source)
+    return count
+
+
+# --- the same master data by hand-carried file (clinic_app.sync.handcarry) ------------------
+
+
+def master_data_held(store: Store | Tx) -> dict[str, Any]:
+    """What a carried file tells central of the master data held here, so that its
+    answer brings only what changed: the clinics' keys version, each code list's rows."""
+    held = store.one("SELECT value FROM sync_state WHERE key = ?", (CLINIC_KEYS_VERSION,))
+    code_list = installed_code_list(store)
+    return {
+        "clinic_keys_version": str(held["value"]) if held is not None else None,
+        "code_lists": {CODE_LIST: code_list.content_sha256} if code_list is not None else {},
+    }
+
+
+def apply_carried_master_data(session: Session, answer: object) -> MasterDataReport:
+    """Apply the master data of a hand-carried answer: keys, a code list, staff.
+
+    ``answer`` is central's ``GET /master-data`` summary, where a code list whose
+    rows differ from ours also carries its artefact (``content``, base64). Each
+    part is checked as over the network (``ServerAnswerInvalid`` when malformed,
+    ``CodeListDamaged`` when the bytes are not the announced ones) before anything
+    of it is written. Applying the same answer again changes nothing.
+    """
+    if not isinstance(answer, dict):
+        raise ServerAnswerInvalid(detail="answer file of the wrong shape")
+    lists, keys_version, keys = read_summary(answer)
+    contents: dict[str, bytes] = {}
+    for item in answer["code_lists"]:
+        content = item.get("content") if isinstance(item, dict) else None
+        if content is None:
+            continue
+        if not isinstance(content, str) or len(content) > 2 * MAX_CODE_LIST_BYTES:
+            raise ServerAnswerInvalid(detail="code list of the wrong shape")
+        try:
+            contents[str(item["name"])] = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ServerAnswerInvalid(detail="code list is not base64") from exc
+    keys_changed = apply_clinic_keys(session, keys_version, keys) if keys is not None else 0
+    installed: int | None = None
+    for announced in lists:
+        data = contents.get(announced.name)
+        held = installed_code_list(session.store)
+        if data is None or (held is not None and held.content_sha256 == announced.content_sha256):
+            continue
+        install_code_list(session, announced, data, source="carried")
+        installed = announced.version
+    return MasterDataReport(
+        code_list_installed=installed,
+        bytes_downloaded=sum(len(data) for data in contents.values()),
+        keys_changed=keys_changed,
+        staff_disabled=apply_staff_directory(session),
+    )
 
 
 def partial_path(folder: Path, announced: CodeListVersion) -> Path:

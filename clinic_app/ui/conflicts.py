@@ -3,17 +3,12 @@
 Central keeps both values of a field edited at two clinics (or twice offline)
 and lists the pair (``list_conflicts``); a nurse or doctor chooses which value
 is right (``settle_conflict``), which becomes a new edit that wins everywhere.
-Nothing here decides anything: the services check permissions and validate.
-
-The services belong to the sync package (``clinic_app.sync.conflicts``, or
-``clinic_app.sync.edits`` where they were first written); they are imported
-lazily so this window still opens, saying so, on a build without them.
+Nothing here decides anything: the services (``clinic_app.sync.edits``) check
+permissions and validate.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,27 +26,12 @@ from PySide6.QtWidgets import (
 
 from clinic_app.clock import to_iso
 from clinic_app.errors import ClinicError
+from clinic_app.sync.edits import list_conflicts, settle_conflict
 from clinic_app.ui.desk import Desk
 from clinic_app.ui.display import format_instant
 from clinic_app.ui.forms import ErrorLabel, caption
 from clinic_app.ui.i18n import tr_error
 from clinic_app.ui.login import primary
-
-SERVICE_MODULES = ("clinic_app.sync.conflicts", "clinic_app.sync.edits")
-
-
-def conflict_service() -> tuple[Callable[..., list[Any]], Callable[..., Any]] | None:
-    """``(list_conflicts, settle_conflict)`` from the sync package, or None if absent."""
-    for name in SERVICE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        listing = getattr(module, "list_conflicts", None)
-        settling = getattr(module, "settle_conflict", None)
-        if callable(listing) and callable(settling):
-            return listing, settling
-    return None
 
 
 def _version_parts(version: str) -> tuple[datetime | None, str]:
@@ -74,7 +54,6 @@ class ConflictsDialog(QDialog):
         self.desk = desk
         self.setWindowTitle(self.tr("Conflicts to settle"))
         self.resize(900, 420)
-        self.service = conflict_service()
         self.conflicts: list[Any] = []
         self.names: dict[str, str] = {}
         self.explain = caption(
@@ -131,17 +110,11 @@ class ConflictsDialog(QDialog):
 
     def reload(self) -> None:
         self.error.show_text("")
-        if self.service is None:
+        try:
+            self.conflicts = list(list_conflicts(self.desk.session))
+        except ClinicError as error:
             self.conflicts = []
-            self.error.show_text(
-                self.tr("Settling conflicts is not available in this version of the program.")
-            )
-        else:
-            try:
-                self.conflicts = list(self.service[0](self.desk.session))
-            except ClinicError as error:
-                self.conflicts = []
-                self.error.show_text(tr_error(error))
+            self.error.show_text(tr_error(error))
         self._fill()
 
     def _patient_name(self, patient_id: str) -> str:
@@ -184,7 +157,7 @@ class ConflictsDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.empty.setVisible(not self.conflicts and self.service is not None)
+        self.empty.setVisible(not self.conflicts)
         if self.conflicts:
             self.table.selectRow(0)
         self._selection_changed()
@@ -204,11 +177,11 @@ class ConflictsDialog(QDialog):
 
     def settle(self, *, first: bool) -> None:
         conflict = self.selected()
-        if conflict is None or self.service is None:
+        if conflict is None:
             return
         value = conflict.value_a if first else conflict.value_b
         try:
-            self.service[1](self.desk.session, conflict.id, value)
+            settle_conflict(self.desk.session, conflict.id, value)
         except ClinicError as error:
             self.error.show_text(tr_error(error))
             return

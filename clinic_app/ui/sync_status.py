@@ -58,6 +58,12 @@ class SyncStatusBar(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(160)
         self.progress.hide()
+        # Sync does not need the clock (hybrid logical clocks); documents and the audit
+        # trail do: a clock more than 5 minutes off central's is said beside the status.
+        self.clock = QLabel()
+        self.clock.setObjectName("warningLabel")
+        self.clock.setWordWrap(True)
+        self.clock.hide()
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.sync_now)
         self.sync_button.setVisible(desk.may(Action.SYNC))
@@ -65,6 +71,7 @@ class SyncStatusBar(QWidget):
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.user)
         layout.addStretch()
+        layout.addWidget(self.clock, 1)
         layout.addWidget(self.label)
         layout.addWidget(self.progress)
         layout.addWidget(self.sync_button)
@@ -94,6 +101,11 @@ class SyncStatusBar(QWidget):
         if syncing:
             self.progress.setRange(0, max(status.total, 0))  # 0..0: busy indicator
             self.progress.setValue(status.done)
+        warning = status.clock_warning
+        clock_text = tr_message(warning) if warning is not None else ""
+        if self.clock.text() != clock_text:
+            self.clock.setText(clock_text)
+        self.clock.setVisible(bool(clock_text))
         enrolled = status.state is not SyncState.NOT_ENROLLED
         self.sync_button.setEnabled(enrolled and not self.running)
 
