@@ -1,7 +1,7 @@
 """Central on PostgreSQL under 200 clinics syncing at once, in three load models.
 
     .venv/bin/python benchmarks/bench_central_load.py [--clinics 200] [--workers 2]
-        [--mode all|synced|paced|flat] [--rates 500,1000,2000,4000] [--seconds 60]
+        [--mode all|synced|paced|flat] [--rates 600,1000,1500] [--seconds 60]
         [--consultations 100]
 
 Makes a fresh PostgreSQL database on 127.0.0.1:5432 (dropped at the end;
@@ -575,7 +575,7 @@ def main() -> int:
     parser.add_argument("--mode", choices=("all", "synced", "paced", "flat"), default="all")
     parser.add_argument(
         "--rates",
-        default="500,1000,2000,4000",
+        default="600,1000,1500",
         help="synced model: offered records/s, in order, until one misses p95",
     )
     parser.add_argument(

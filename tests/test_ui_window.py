@@ -221,3 +221,48 @@ def test_the_status_bar_says_up_to_date_and_warns_of_a_clock_two_hours_ahead(
     assert bar.label.text().startswith("À jour à")  # French, outbox empty, pull done
     assert bar.clock.isVisible()
     assert "avance de 120 minute(s)" in bar.clock.text()
+
+
+def test_the_admin_syncs_by_usb_stick_from_the_administration_page(
+    qtbot: QtBot, clinic_app: ClinicApp, admin: Session, central: CentralProcess, tmp_path: Path
+) -> None:
+    from clinic_app.ui.administration import AdministrationPage
+
+    enrol(admin, central)
+    window = logged_in_window(qtbot, clinic_app, "admin")
+    page = window.show_page(PAGE_ADMINISTRATION)
+    assert isinstance(page, AdministrationPage)
+    carry = page.carry
+    assert carry is not None
+    usb = tmp_path / "usb"
+    usb.mkdir()
+
+    carry.export_to(usb)
+    qtbot.waitUntil(
+        lambda: carry.export_button.isEnabled() and bool(carry.result.text()), timeout=20_000
+    )
+    (written,) = usb.glob("*.clinicsync")
+    assert str(written) in carry.result.text()
+    assert carry.result.objectName() == "okLabel"
+    central.run_cli("import", str(written))
+    (answer,) = usb.glob("*.clinicanswer")
+
+    carry.import_answer(answer)
+    qtbot.waitUntil(
+        lambda: carry.answer_button.isEnabled() and bool(carry.result.text()), timeout=20_000
+    )
+    assert carry.result.text().startswith("Réponse du central appliquée")
+    assert carry.result.objectName() == "okLabel"
+    assert clinic_app.desk is not None
+    waiting = clinic_app.desk.session.store.all("SELECT DISTINCT kind FROM outbox")
+    assert [row["kind"] for row in waiting] in ([], ["audit_entry"])  # only the trail of it
+
+    # A file that is not an answer: the French message, no traceback, nothing changed.
+    (usb / "other.clinicanswer").write_bytes(b"not an answer at all")
+    carry.import_answer(usb / "other.clinicanswer")
+    qtbot.waitUntil(
+        lambda: carry.answer_button.isEnabled() and bool(carry.result.text()), timeout=20_000
+    )
+    assert carry.result.objectName() == "errorLabel"
+    assert "Traceback" not in carry.result.text()
+    assert carry.result.text() != ""

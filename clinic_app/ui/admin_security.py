@@ -536,12 +536,6 @@ class BackupSettings(QGroupBox):
             else self.tr("No backup yet.")
         )
 
-    def _say(self, label: ErrorLabel, text: str, *, ok: bool) -> None:
-        label.setObjectName("okLabel" if ok else "errorLabel")
-        label.style().unpolish(label)
-        label.style().polish(label)
-        label.show_text(text)
-
     def choose_backup_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the backup"))
         if folder:
@@ -559,8 +553,7 @@ class BackupSettings(QGroupBox):
             self._finish_backup()
             path = getattr(report, "path", folder)
             size = int(getattr(report, "size", 0))
-            self._say(
-                self.backup_result,
+            self.backup_result.show_outcome(
                 self.tr("Backup written and checked OK: {file} ({size} MB).").format(
                     file=str(path), size=f"{size / 1_000_000:.1f}"
                 ),
@@ -572,7 +565,7 @@ class BackupSettings(QGroupBox):
         def refused(error: BaseException) -> None:
             self._finish_backup()
             if unexpected_unless_clinic_error(error):
-                self._say(self.backup_result, tr_error(error), ok=False)  # type: ignore[arg-type]
+                self.backup_result.show_outcome(tr_error(error), ok=False)  # type: ignore[arg-type]
 
         self.desk.tasks.run(lambda: backup_clinic(session, folder), done, refused, owner=self)
 
@@ -594,8 +587,7 @@ class BackupSettings(QGroupBox):
         def done(paths: object) -> None:
             self.export_button.setEnabled(True)
             files = list(paths) if isinstance(paths, list | tuple) else []
-            self._say(
-                self.export_result,
+            self.export_result.show_outcome(
                 self.tr("%n file(s) written to {folder}.", "", len(files)).format(
                     folder=str(folder)
                 ),
@@ -605,7 +597,7 @@ class BackupSettings(QGroupBox):
         def refused(error: BaseException) -> None:
             self.export_button.setEnabled(True)
             if unexpected_unless_clinic_error(error):
-                self._say(self.export_result, tr_error(error), ok=False)  # type: ignore[arg-type]
+                self.export_result.show_outcome(tr_error(error), ok=False)  # type: ignore[arg-type]
 
         self.desk.tasks.run(
             lambda: export_deidentified_csv(session, folder), done, refused, owner=self

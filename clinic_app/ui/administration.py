@@ -2,7 +2,7 @@
 
 Tabs: Users (list, add, reset a password, roles, disable/enable), Clinic
 (my password, idle lock, consent rule, backup, de-identified export, the
-clinic's facts, enrolment), the audit trail, and emergency accesses to review.
+clinic's facts, enrolment, sync by USB stick), the audit trail, and emergency accesses to review.
 A reminder shows above the tabs while a backup is due.
 """
 
@@ -163,6 +163,113 @@ class EnrolmentForm(QGroupBox):
             self.errors.show(error)  # type: ignore[arg-type]
 
 
+class CarryForm(QGroupBox):
+    """Sync by USB stick, for weeks without a link (``clinic_app.sync.handcarry``).
+
+    The file written carries every change waiting for central, encrypted for
+    this clinic's enrolment; central's operator imports it (``clinic-central
+    import``) and gives back an answer file, imported here. Nothing leaves the
+    outbox until the answer says central has it.
+    """
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Sync by USB stick (no connection)"), parent)
+        self.desk = desk
+        explain = caption(
+            self.tr(
+                "1. Write the changes waiting for central to a USB stick. 2. Central's "
+                "operator imports the file and writes an answer next to it. 3. Bring the "
+                "answer back here."
+            ),
+            "muted",
+        )
+        explain.setWordWrap(True)
+        self.export_button = QPushButton(self.tr("Write the changes to a USB stick…"))
+        self.export_button.setObjectName("carryExport")
+        self.export_button.clicked.connect(self.choose_export_folder)
+        self.answer_button = QPushButton(self.tr("Bring back central's answer…"))
+        self.answer_button.setObjectName("carryAnswer")
+        self.answer_button.clicked.connect(self.choose_answer_file)
+        self.result = ErrorLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.answer_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+
+    def choose_export_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("USB stick or folder"))
+        if folder:
+            self.export_to(Path(folder))
+
+    def choose_answer_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Central's answer"), "", self.tr("Answer from central (*.clinicanswer)")
+        )
+        if name:
+            self.import_answer(Path(name))
+
+    def export_to(self, folder: Path) -> None:
+        from clinic_app.sync.handcarry import export_pending_changes
+
+        session = self.desk.session
+
+        def done(path: object) -> None:
+            self._busy(False)
+            self.result.show_outcome(
+                self.tr(
+                    "Written: {file}. Give it to central's operator; nothing leaves this "
+                    "computer's queue until central's answer is brought back."
+                ).format(file=str(path)),
+                ok=True,
+            )
+
+        self._busy(True)
+        self.desk.tasks.run(
+            lambda: export_pending_changes(session, folder), done, self._refused, owner=self
+        )
+
+    def import_answer(self, path: Path) -> None:
+        from clinic_app.sync.handcarry import import_answer_file
+
+        session = self.desk.session
+
+        def done(report: object) -> None:
+            self._busy(False)
+            acknowledged = int(getattr(report, "acknowledged", 0))
+            applied = int(getattr(report, "applied", 0))
+            refused = getattr(report, "refused", None)
+            text = self.tr(
+                "Central's answer applied: {acknowledged} change(s) received by central, "
+                "{applied} brought back."
+            ).format(acknowledged=acknowledged, applied=applied)
+            if refused:
+                text += " " + self.tr(
+                    "Central refused part of the file; the rest waits for the next file."
+                )
+            self.result.show_outcome(text, ok=not refused)
+            self.desk.announce("sync")  # master data and linked records may touch any view
+
+        self._busy(True)
+        self.desk.tasks.run(
+            lambda: import_answer_file(session, path), done, self._refused, owner=self
+        )
+
+    def _busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy)
+        self.answer_button.setEnabled(not busy)
+        if busy:
+            self.result.show_text("")
+
+    def _refused(self, error: BaseException) -> None:
+        self._busy(False)
+        if unexpected_unless_clinic_error(error):
+            self.result.show_outcome(tr_error(error), ok=False)  # type: ignore[arg-type]
+
+
 class ClinicSettings(QGroupBox):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Clinic"), parent)
@@ -242,6 +349,10 @@ class AdministrationPage(QWidget):
         if desk.may(Action.ENROL_CLINIC):
             self.enrolment = EnrolmentForm(desk)
             layout.addWidget(self.enrolment)
+        self.carry: CarryForm | None = None
+        if desk.may(Action.SYNC):
+            self.carry = CarryForm(desk)
+            layout.addWidget(self.carry)
         layout.addStretch()
         scroll.setWidget(body)
         self.tabs.addTab(scroll, self.tr("Clinic and security"))

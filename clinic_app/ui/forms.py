@@ -36,6 +36,15 @@ class ErrorLabel(QLabel):
         self.setText(text)
         self.setVisible(bool(text))
 
+    def show_outcome(self, text: str, *, ok: bool) -> None:
+        """The line as a result: green when ``ok``, red otherwise."""
+        look = "okLabel" if ok else "errorLabel"
+        if self.objectName() != look:
+            self.setObjectName(look)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.show_text(text)
+
 
 class FieldErrors:
     """Maps the core's field names to this form's widgets."""

@@ -4,12 +4,12 @@
 <context>
     <name>AdministrationPage</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="+225"/>
+        <location filename="../../clinic_app/ui/administration.py" line="+332"/>
         <source>Users</source>
         <translation>Utilisateurs</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Clinic and security</source>
         <translation>Centre et sécurité</translation>
     </message>
@@ -178,12 +178,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+76"/>
+        <location line="+69"/>
         <source>Back up now…</source>
         <translation>Sauvegarder maintenant…</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-66"/>
         <source>De-identified export…</source>
         <translation>Export anonymisé…</translation>
     </message>
@@ -213,7 +213,7 @@
         <translation>Aucune sauvegarde pour l’instant.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>Folder for the backup</source>
         <translation>Dossier de la sauvegarde</translation>
     </message>
@@ -223,7 +223,7 @@
         <translation>Sauvegarde en cours…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Backup written and checked OK: {file} ({size} MB).</source>
         <translation>Sauvegarde écrite et vérifiée : {file} ({size} Mo).</translation>
     </message>
@@ -233,12 +233,65 @@
         <translation>Dossier de l’export</translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+14"/>
         <source>%n file(s) written to {folder}.</source>
         <translation>
             <numerusform>%n fichier écrit dans {folder}.</numerusform>
             <numerusform>%n fichiers écrits dans {folder}.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>CarryForm</name>
+    <message>
+        <location filename="../../clinic_app/ui/administration.py" line="-198"/>
+        <source>Sync by USB stick (no connection)</source>
+        <translation>Synchronisation par clé USB (sans connexion)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1. Write the changes waiting for central to a USB stick. 2. Central&apos;s operator imports the file and writes an answer next to it. 3. Bring the answer back here.</source>
+        <translation>1. Copiez sur une clé USB les changements en attente pour le central. 2. L’opérateur du central importe le fichier et écrit une réponse à côté. 3. Rapportez la réponse ici.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Write the changes to a USB stick…</source>
+        <translation>Copier les changements sur une clé USB…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bring back central&apos;s answer…</source>
+        <translation>Importer la réponse du central…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>USB stick or folder</source>
+        <translation>Clé USB ou dossier</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Central&apos;s answer</source>
+        <translation>Réponse du central</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Answer from central (*.clinicanswer)</source>
+        <translation>Réponse du central (*.clinicanswer)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Written: {file}. Give it to central&apos;s operator; nothing leaves this computer&apos;s queue until central&apos;s answer is brought back.</source>
+        <translation>Écrit : {file}. Remettez-le à l’opérateur du central ; rien ne quitte la file d’attente de cet ordinateur avant le retour de la réponse du central.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Central&apos;s answer applied: {acknowledged} change(s) received by central, {applied} brought back.</source>
+        <translation>Réponse du central appliquée : {acknowledged} changement(s) reçu(s) par le central, {applied} rapporté(s).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Central refused part of the file; the rest waits for the next file.</source>
+        <translation>Le central a refusé une partie du fichier ; le reste attend le prochain fichier.</translation>
     </message>
 </context>
 <context>
@@ -340,7 +393,7 @@
 <context>
     <name>ClinicSettings</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-95"/>
+        <location filename="../../clinic_app/ui/administration.py" line="+24"/>
         <source>Clinic</source>
         <translation>Centre de santé</translation>
     </message>
@@ -391,8 +444,8 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/conflicts.py" line="+75"/>
-        <location line="+47"/>
+        <location filename="../../clinic_app/ui/conflicts.py" line="+55"/>
+        <location line="+46"/>
         <source>Conflicts to settle</source>
         <translation>Conflits à régler</translation>
     </message>
@@ -452,12 +505,11 @@
         <translation>Fermer</translation>
     </message>
     <message>
-        <location line="+23"/>
         <source>Settling conflicts is not available in this version of the program.</source>
-        <translation>Le règlement des conflits n’est pas disponible dans cette version du programme.</translation>
+        <translation type="vanished">Le règlement des conflits n’est pas disponible dans cette version du programme.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+41"/>
         <source>this clinic</source>
         <translation>ce centre</translation>
     </message>
@@ -880,7 +932,7 @@ dossier n° {number}</translation>
 <context>
     <name>EnrolmentForm</name>
     <message>
-        <location filename="../../clinic_app/ui/administration.py" line="-90"/>
+        <location filename="../../clinic_app/ui/administration.py" line="-197"/>
         <source>Enrol with central</source>
         <translation>Inscription auprès du serveur central</translation>
     </message>
@@ -1681,7 +1733,7 @@ dossier n° {number}</translation>
 <context>
     <name>RolesDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/admin_security.py" line="-275"/>
+        <location filename="../../clinic_app/ui/admin_security.py" line="-267"/>
         <location line="+16"/>
         <source>Roles of {name}</source>
         <translation>Rôles de {name}</translation>
@@ -1920,7 +1972,7 @@ dossier n° {number}</translation>
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../clinic_app/ui/sync_status.py" line="+61"/>
+        <location filename="../../clinic_app/ui/sync_status.py" line="+67"/>
         <source>Sync now</source>
         <translation>Synchroniser maintenant</translation>
     </message>
@@ -2847,7 +2899,7 @@ dossier n° {number}</translation>
         <translation>Indiquez la substance à laquelle le patient est allergique.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/icd11_tabulation.py" line="+52"/>
+        <location filename="../../clinic_app/records/icd11_tabulation.py" line="+54"/>
         <source>This file is not a WHO ICD-11 tabulation (columns code, title, class_kind...).</source>
         <translation>Ce fichier n’est pas une tabulation CIM-11 de l’OMS (colonnes code, title, class_kind…).</translation>
     </message>
@@ -3296,7 +3348,7 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../clinic_app/sync/handcarry.py" line="+64"/>
+        <location filename="../../clinic_app/sync/handcarry.py" line="+66"/>
         <source>The folder {path} cannot be written. Check that the USB stick is plugged in, not full and not read-only, then try again.</source>
         <translation>Impossible d’écrire dans le dossier {path}. Vérifiez que la clé USB est branchée, qu’elle n’est pas pleine ni protégée en écriture, puis réessayez.</translation>
     </message>
