@@ -61,6 +61,7 @@ from clinic_app.records.prescriptions import (
 )
 from clinic_app.resources import resource_path
 from clinic_app.security.accounts import create_clinic, create_user, login
+from clinic_app.security.audit import queue_audit_for_central
 from clinic_app.security.permissions import Role
 from clinic_app.session import Session
 from clinic_app.storage.keys import TEST_COST
@@ -170,6 +171,15 @@ def open_whole_chart(session: Session, patient_id: str) -> None:
     list_certificates(session, patient_id)
 
 
+def queue_trail(session: Session) -> tuple[int, float]:
+    """Copy the trail into the outbox as a sync's first step does: (entries, seconds)."""
+    session.flush_audit()
+    started = time.perf_counter()
+    with session.transaction() as tx:
+        entries = queue_audit_for_central(tx)
+    return entries, time.perf_counter() - started
+
+
 def timed(work: Callable[[], None]) -> float:
     start = time.perf_counter()
     work()
@@ -206,6 +216,7 @@ def main() -> int:
         print(f"clinic with {args.patients} patients already registered")
         day: dict[bool, list[float]] = {True: [], False: []}
         chart: dict[bool, list[float]] = {True: [], False: []}
+        copied: list[tuple[int, float]] = []  # (entries, seconds) per audited round
         for round_number in range(args.rounds):
             order = (True, False) if round_number % 2 == 0 else (False, True)
             for audited in order:
@@ -214,8 +225,14 @@ def main() -> int:
                 session = login(copy, "all", "all-roles-pass-1")
                 restore = (lambda: None) if audited else without_audit()
                 try:
+                    if audited:
+                        queue_trail(session)  # the template's own trail, as an earlier sync
                     rng = random.Random(round_number)
                     day[audited].append(timed(functools.partial(clinic_day, session, rng)))
+                    if audited:
+                        # The trail's other cost, paid at the next sync: copying the day's
+                        # entries into the outbox for central (one INSERT ... SELECT).
+                        copied.append(queue_trail(session))
                     patient = register_patient(session, PatientForm("Zoé", "N'Guessan", "female"))
                     for _ in range(8):
                         record_consultation(session, ConsultationForm(patient.id, "Toux", VITALS))
@@ -232,12 +249,23 @@ def main() -> int:
         chart_ratio = statistics.median(
             a / b for a, b in zip(chart[True], chart[False], strict=True)
         )
+        whole_ratio = statistics.median(
+            (a + seconds) / b
+            for a, b, (_n, seconds) in zip(day[True], day[False], copied, strict=True)
+        )
         with_audit = statistics.median(day[True])
         print(f"clinic day with audit:    median {with_audit:.2f} s over {args.rounds} rounds")
         print(f"clinic day without audit: median {statistics.median(day[False]):.2f} s")
         print(
             f"audit cost on a day of work: {day_ratio:.3f} x (target <= {DAY_TARGET:.2f} x) "
             f"{'OK' if day_ratio <= DAY_TARGET else 'OVER'}"
+        )
+        entries = statistics.median(n for n, _seconds in copied)
+        copy_ms = statistics.median(seconds for _n, seconds in copied) * 1000
+        print(
+            f"copying the day's {entries:.0f} entries for central at the next sync: "
+            f"{copy_ms:.1f} ms; day with that copy: {whole_ratio:.3f} x "
+            f"{'OK' if whole_ratio <= DAY_TARGET else 'OVER'}"
         )
         print(f"open a chart with audit:    median {statistics.median(chart[True]) * 1000:.2f} ms")
         print(f"open a chart without audit: median {statistics.median(chart[False]) * 1000:.2f} ms")
@@ -246,7 +274,8 @@ def main() -> int:
             f"chart opening with its audit entry: {chart_ratio:.3f} x "
             f"(target < {CHART_TARGET:.2f} x) {verdict}"
         )
-        return 0 if day_ratio <= DAY_TARGET and chart_ratio < CHART_TARGET else 1
+        met = whole_ratio <= DAY_TARGET and day_ratio <= DAY_TARGET
+        return 0 if met and chart_ratio < CHART_TARGET else 1
 
 
 if __name__ == "__main__":

@@ -98,6 +98,16 @@ class PermissionDenied(ClinicError):
     )
 
 
+class PasswordChangeRequired(PermissionDenied):
+    """Logged in with a temporary password an admin set: only changing it is allowed."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "You logged in with a temporary password. Choose your own password first "
+        "(My password…); until then nothing else can be done.",
+    )
+
+
 # --- input --------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from clinic_app.clock import clinic_zone, to_iso, utc_now
-from clinic_app.errors import PermissionDenied
+from clinic_app.errors import PasswordChangeRequired, PermissionDenied
 from clinic_app.ids import new_id
 from clinic_app.security.permissions import Action, Actor, format_roles, require
 from clinic_app.storage.store import Store, Tx
@@ -35,6 +35,9 @@ class Session:
     # Charts opened by emergency access in this session ("break the glass"): readable
     # until logout whatever the role, each opening audited (security/emergency.py).
     emergency_charts: set[str] = field(default_factory=set)
+    # Logged in with a temporary password an admin set: every action is refused until
+    # the person chooses their own (``accounts.change_password`` clears it).
+    password_change_required: bool = False
 
     @cached_property
     def site_id(self) -> str:
@@ -51,6 +54,8 @@ class Session:
     def require(self, action: Action, *, patient_id: str | None = None) -> None:
         """Refuse what the actor's roles do not allow; every refusal is audited too."""
         try:
+            if self.password_change_required:
+                raise PasswordChangeRequired(action=action.value)
             require(self.actor, action)
         except PermissionDenied:
             self.audit_read(

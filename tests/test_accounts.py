@@ -270,6 +270,59 @@ def test_reset_password_lifts_the_lockout_and_asks_for_a_change(
     assert [row["action"] for row in audit_rows(admin, "reset_password")] == ["reset_password"]
 
 
+def test_a_temporary_password_only_lets_its_holder_choose_a_new_one(
+    admin: Session, clinic_dir: Path
+) -> None:
+    # The admin who set it knows it: with it alone, nobody may act as the doctor.
+    from clinic_app.errors import PasswordChangeRequired
+    from clinic_app.records.patients import search_patients
+
+    reset_password(admin, "doctor", "temporary doctor 1", cost=TEST_COST)
+    doctor = login(clinic_dir, "doctor", "temporary doctor 1")
+    try:
+        assert doctor.password_change_required
+        with pytest.raises(PasswordChangeRequired, match="temporary password"):
+            search_patients(doctor, "Kouamé")
+        refused = audit_rows(doctor, "permission_denied")
+        assert refused
+        assert refused[-1]["outcome"] == "refused"
+        change_password(doctor, "temporary doctor 1", "the doctor's very own", cost=TEST_COST)
+        assert not doctor.password_change_required
+        search_patients(doctor, "Kouamé")  # now it may
+    finally:
+        doctor.close()
+
+
+def test_a_name_typed_at_login_that_is_no_user_is_never_written_in_clear(
+    clinic_dir: Path,
+) -> None:
+    # A password typed into the user-name box must not land in keyslots.json.
+    clock = FakeClock()
+    for _ in range(3):
+        with pytest.raises(WrongPassword):
+            login(clinic_dir, "Tr3sSecret!Kone", "", clock=clock)
+    slots = (clinic_dir / "keyslots.json").read_text()
+    assert "tr3ssecret" not in slots.lower()
+    login(clinic_dir, "nurse", PASSWORDS["nurse"], clock=clock).close()
+    assert "tr3ssecret" not in (clinic_dir / "keyslots.json").read_text().lower()
+
+
+def test_unknown_names_are_locked_out_together_and_real_users_are_not(clinic_dir: Path) -> None:
+    clock = FakeClock()
+    for n in range(5):
+        with pytest.raises(WrongPassword):
+            login(clinic_dir, f"nobody{n}", "not the password", clock=clock)
+    with pytest.raises(AccountLockedOut):
+        login(clinic_dir, "someone-else", "not the password", clock=clock)
+    login(clinic_dir, "nurse", PASSWORDS["nurse"], clock=clock).close()
+
+
+def test_odd_arguments_from_a_script_get_typed_errors(clinic_dir: Path) -> None:
+    login(str(clinic_dir), "nurse", PASSWORDS["nurse"]).close()  # a folder given as text
+    with pytest.raises(WrongPassword):
+        login(clinic_dir, "nurse", None)  # type: ignore[arg-type]
+
+
 def test_roles_change_is_audited_as_a_permission_change(admin: Session, clinic_dir: Path) -> None:
     set_roles(admin, "nurse", {Role.NURSE, Role.STOREKEEPER})
     row = audit_rows(admin, "permission_change")[-1]

@@ -59,6 +59,10 @@ def names(session: Session, query: str) -> set[str]:
         ("obrien sean", {"Seán O'Brien"}),
         ("eloise dembele", {"Éloïse Dembélé"}),
         ("oued", {"Aminata Ouédraogo"}),
+        ("n guessan", {"Zoé N'Guessan"}),
+        ("guessan", {"Zoé N'Guessan"}),
+        ("o brien", {"Seán O'Brien"}),
+        ("brien", {"Seán O'Brien"}),
     ],
 )
 def test_nurse_finds_patients_whatever_the_accents_case_and_order(
@@ -79,6 +83,24 @@ def test_search_does_not_match_inside_words(registered: Session) -> None:
 
 def test_empty_search_lists_recent_patients(registered: Session) -> None:
     assert len(search_patients(registered, "   ")) == len(PEOPLE)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["01 34 63 47 12", "0134634712", "+225 01 34 63 47 12", "2250134634712", "01-34-63-47-12"],
+)
+@pytest.mark.parametrize("stored", ["+225 01 34 63 47 12", "0134634712"])
+def test_a_phone_number_is_found_however_it_is_written(
+    nurse: Session, typed: str, stored: str
+) -> None:
+    register_patient(nurse, PatientForm("Awa", "Koné", "female", phone=stored))
+    register_patient(nurse, PatientForm("Ali", "Koné", "male", phone="0707070707"))
+    assert names(nurse, typed) == {"Awa Koné"}
+
+
+def test_a_search_limit_out_of_range_is_kept_within_bounds(registered: Session) -> None:
+    assert len(search_patients(registered, "", limit=10**20)) == len(PEOPLE)
+    assert len(search_patients(registered, "", limit=-1)) == 1
 
 
 def test_search_finds_by_national_number(nurse: Session) -> None:

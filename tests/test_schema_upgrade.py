@@ -24,6 +24,9 @@ def test_a_version_1_clinic_upgrades_and_keeps_its_records_and_audit(tmp_path: P
     assert version is not None
     assert version[0] == SCHEMA_VERSION
     assert [p.full_name for p in search_patients(nurse, "zoe")] == ["Zoé Ancienne"]
+    # Step 8 made every patient's search key again with today's rules.
+    (row,) = nurse.store.all("SELECT search_key FROM patients")
+    assert row["search_key"] == " zoe ancienne "
     nurse.flush_audit()
     check = verify_audit_chain(nurse.store)
     assert check.intact, check

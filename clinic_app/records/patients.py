@@ -10,7 +10,7 @@ from clinic_app.clock import local_date, to_iso, utc_now
 from clinic_app.errors import ClinicError, InvalidInput, NotFound
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
-from clinic_app.records.search import index_key, query_tokens, token_clause
+from clinic_app.records.search import patient_search_key, phone_digits, query_tokens, token_clause
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row
@@ -140,11 +140,8 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
         "national_id_key": compact_national_id(form.national_id) or None,
         "phone": form.phone or None,
         "village": form.village or None,
-        "search_key": index_key(
-            form.given_name,
-            form.family_name,
-            compact_national_id(form.national_id),
-            re.sub(r"\D", "", form.phone),
+        "search_key": patient_search_key(
+            form.given_name, form.family_name, compact_national_id(form.national_id), form.phone
         ),
         "author_id": session.actor.user_id,
         "created_at": now,
@@ -169,6 +166,10 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
     return Patient.from_row(row)
 
 
+_PHONE_QUERY = re.compile(r"\+?[\d\s().\-]+")
+MAX_SEARCH_RESULTS = 1000
+
+
 def search_patients(session: Session, query: str, *, limit: int = 100) -> list[Patient]:
     """Patients whose words start with every word of ``query``, in any order.
 
@@ -184,17 +185,25 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     # A number typed as on the card ("CI 0012 3456") or in part ("0012 3456").
     number = compact_national_id(query)
     by_number = len(number) >= 4 and any(ch.isdigit() for ch in number) and number.isalnum()
+    # A phone number however it is written ("01 34 63 47 12", "+225 0134634712"): its
+    # digits anywhere in the key's phone digits, or its last eight (the subscriber's
+    # number, whatever country or trunk prefix was typed or stored).
+    digits = phone_digits(query)
+    by_phone = len(digits) >= 6 and _PHONE_QUERY.fullmatch(query.strip()) is not None
     if words:
         where = token_clause("search_key", len(words))
         params: tuple[object, ...] = tuple(words)
         if by_number:
             where = f"({where}) OR instr(national_id_key, ?) > 0"
             params = (*params, number)
+        if by_phone:
+            where = f"({where}) OR instr(search_key, ?) > 0"
+            params = (*params, digits[-8:])
         sql = f"SELECT * FROM patients WHERE {where} ORDER BY family_name, given_name LIMIT ?"
     else:
         sql = "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"
         params = ()
-    rows = session.store.all(sql, (*params, limit))
+    rows = session.store.all(sql, (*params, max(1, min(int(limit), MAX_SEARCH_RESULTS))))
     # The query text itself may be a name: only the fact and the count are audited.
     session.audit_read("search_patients", object_kind="patient_search", object_id=str(len(rows)))
     return [Patient.from_row(row) for row in rows]

@@ -5,10 +5,13 @@ so a query token matches the *start* of any word with ``instr(key, ' ' || t)``:
 no LIKE pattern, hence no wildcard a user could type by accident ("100%" or
 "O'Brien" are looked for literally).
 
-Normalisation: Unicode NFKD, accents dropped, case folded; apostrophes vanish
-(N'Guessan -> nguessan); hyphens and other separators split words, and a
-hyphenated name is also kept whole (Kouassi-Yao -> kouassi yao kouassiyao).
-Any other character is kept as it is and must be matched literally.
+Normalisation: Unicode NFKD, accents dropped, case folded. In a query,
+apostrophes vanish (N'Guessan -> nguessan) and separators split words. In a
+record's key, apostrophes, hyphens and other separators split words, and a
+compound name is also kept whole (Kouassi-Yao -> kouassi yao kouassiyao;
+N'Guessan -> n guessan nguessan), so "nguessan", "n guessan", "N'Guessan" and
+"guessan" all find it. Any other character is kept as it is and must be
+matched literally.
 """
 
 from __future__ import annotations
@@ -20,11 +23,17 @@ _APOSTROPHES = "'’ʼ‘`´"
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,;:/()\[\]]+")
 
 
+_WORD_PARTS = re.compile(r"[\s\-‐‑‒–—_.,;:/()\[\]" + _APOSTROPHES + "]+")
+
+
+def _fold_case_and_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophe-free form of ``text``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = stripped.casefold()
+    folded = _fold_case_and_accents(text)
     for mark in _APOSTROPHES:
         folded = folded.replace(mark, "")
     return folded
@@ -41,13 +50,25 @@ def index_key(*fields: str | None) -> str:
     for value in fields:
         if not value:
             continue
-        for chunk in fold(value).split():
-            parts = [part for part in _SEPARATORS.split(chunk) if part]
+        for chunk in _fold_case_and_accents(value).split():
+            parts = [part for part in _WORD_PARTS.split(chunk) if part]
             words.extend(parts)
             if len(parts) > 1:
                 words.append("".join(parts))
     unique = list(dict.fromkeys(words))
     return " " + " ".join(unique) + " " if unique else " "
+
+
+def patient_search_key(
+    given_name: str, family_name: str, national_id_key: str | None, phone: str | None
+) -> str:
+    """A patient's ``search_key``: the names, the compact national number, the phone's
+    digits (a search by phone matches these digits anywhere: ``records.patients``)."""
+    return index_key(given_name, family_name, national_id_key, phone_digits(phone or ""))
+
+
+def phone_digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def query_tokens(query: str, *, limit: int = 8) -> list[str]:

@@ -253,7 +253,10 @@ MAX_FAILURES = 5
 FIRST_DELAY_S = 30
 MAX_DELAY_S = 15 * 60
 # Names tried that have no slot (typos, guesses) are remembered, but not forever.
-MAX_UNKNOWN_NAMES = 100
+# Failed attempts at names this clinic does not know are counted together, under a
+# name no user can have: a typed "name" may be a password put in the wrong box, and
+# keyslots.json is not encrypted (it must be read before the database opens).
+UNKNOWN_NAMES = "*unknown*"
 
 # Account states kept in keyslots.json (no slot, and this says why).
 DISABLED = "disabled"
@@ -329,6 +332,7 @@ def _reserve_attempt(path: Path, name: str, now: datetime, *, audited: bool = Fa
     """
     refusal: ClinicError | None
     with editing_slots(path) as slots:
+        name = _counted_as(slots, name)
         refusal = _lockout_refusal(slots, name, now)
         if refusal is None:
             refusal = _state_refusal(slots, name)
@@ -364,19 +368,29 @@ def _count_failure(slots: KeySlots, name: str, now: datetime, *, audited: bool) 
     delay = lockout_delay(failures)
     if delay:
         info["locked_until"] = to_iso(now + timedelta(seconds=delay))
-    _forget_old_unknown_names(slots)
+    _forget_unknown_names(slots)
 
 
-def _forget_old_unknown_names(slots: KeySlots) -> None:
-    unknown = [
-        name
-        for name, info in slots.accounts.items()
-        if name not in slots.slots and not info.get("state")
-    ]
-    if len(unknown) > MAX_UNKNOWN_NAMES:
-        unknown.sort(key=lambda name: str(slots.accounts[name].get("last_failure", "")))
-        for name in unknown[: len(unknown) - MAX_UNKNOWN_NAMES]:
-            del slots.accounts[name]
+def _known(slots: KeySlots, name: str) -> bool:
+    """A name with a key slot, or an account kept without one (disabled, to reset)."""
+    return name in slots.slots or bool(slots.accounts.get(name, {}).get("state"))
+
+
+def _counted_as(slots: KeySlots, name: str) -> str:
+    """Where an attempt at ``name`` is counted: its own entry, or the unknown names'."""
+    return name if _known(slots, name) else UNKNOWN_NAMES
+
+
+def _forget_unknown_names(slots: KeySlots) -> None:
+    """Fold entries of unknown names (written by older versions) into the shared one."""
+    for name in [n for n in slots.accounts if n != UNKNOWN_NAMES and not _known(slots, n)]:
+        info = slots.accounts.pop(name)
+        if info.get("unaudited"):
+            shared = slots.account(UNKNOWN_NAMES)
+            shared["unaudited"] = int(shared.get("unaudited", 0)) + int(info["unaudited"])
+            shared["last_failure"] = max(
+                str(shared.get("last_failure", "")), str(info.get("last_failure", ""))
+            )
 
 
 def _clear_lockout(info: dict[str, Any]) -> None:
@@ -388,6 +402,7 @@ def _record_success(path: Path, name: str) -> dict[str, tuple[int, str]]:
     """Reset ``name``'s lock-out; return every user name's failures not yet audited."""
     with editing_slots(path) as slots:
         _clear_lockout(slots.account(name))
+        _forget_unknown_names(slots)
         return {
             user: (int(info["unaudited"]), str(info.get("last_failure", "")))
             for user, info in slots.accounts.items()
@@ -402,7 +417,8 @@ def _audit_failed_logins(session: Session, pending: dict[str, tuple[int, str]]) 
     with session.transaction() as tx:
         for name, (count, last) in sorted(pending.items()):
             row = tx.one("SELECT id FROM users WHERE username = ?", (name,))
-            # An unknown name may be a password typed in the wrong box: never stored.
+            # An unknown name may be a password typed in the wrong box: never stored
+            # (counted under UNKNOWN_NAMES, see _counted_as).
             session.audit(
                 tx,
                 "failed_login",
@@ -485,12 +501,17 @@ def _actor(row: Any) -> Actor:
     return Actor(row["id"], row["username"], row["display_name"], parse_roles(row["roles"]))
 
 
-def login(data_dir: Path, username: str, password: str, *, clock: Clock = utc_now) -> Session:
+def login(data_dir: Path | str, username: str, password: str, *, clock: Clock = utc_now) -> Session:
     """Unlock the clinic with this user's password.
 
     Raises ``WrongPassword``, ``AccountLockedOut``, ``AccountDisabled``,
     ``PasswordResetRequired``, ``NoClinicDatabase``, ``NotAClinicDatabase``.
+    A session opened with a temporary password may only change it
+    (``Session.password_change_required``).
     """
+    data_dir = Path(data_dir)
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise WrongPassword()  # a script passing None: the same answer as a wrong password
     username = normalise_username(username)
     store = unlock_clinic(data_dir, username, password, clock=clock)
     try:
@@ -521,6 +542,7 @@ def login(data_dir: Path, username: str, password: str, *, clock: Clock = utc_no
             session.close()
         raise StaffDeactivated()
     pending = _record_success(data_dir / SLOTS_FILE, username)
+    session.password_change_required = must_change_password(session)
     with session.transaction() as tx:
         session.audit(tx, "login", object_kind="user", object_id=session.actor.user_id)
         anchor_audit_chain(tx)
@@ -810,6 +832,7 @@ def change_password(
         with editing_slots(path) as slots:
             slots.slots[username] = slot
             slots.account(username).pop("must_change", None)
+    session.password_change_required = False
 
 
 def _user_row(tx: Tx, username: str) -> Any:

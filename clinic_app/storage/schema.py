@@ -112,6 +112,24 @@ _STEP_2_SQL = (
 )
 
 
+def _step_8_patient_search_keys(conn: Any) -> None:
+    """7 -> 8: a patient's search key also splits names at apostrophes.
+
+    ``N'Guessan`` was indexed as ``nguessan`` only, so "n guessan" and "guessan"
+    found nobody; it is now ``n guessan nguessan`` (``records.search.index_key``).
+    Every patient's key is made again by the same function the services use.
+    """
+    from clinic_app.records.search import patient_search_key
+
+    rows = conn.execute(
+        "SELECT id, given_name, family_name, national_id_key, phone FROM patients"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE patients SET search_key = ? WHERE id = ?",
+        [(patient_search_key(row[1], row[2], row[3], row[4]), row[0]) for row in rows],
+    )
+
+
 def _step_6_master_data(conn: Any) -> None:
     """5 -> 6: the staff directory, the installed code lists, the clinics' public keys.
 
@@ -499,6 +517,8 @@ MIGRATIONS: list[Migration] = [
                recorded_at
         FROM patient_consents ORDER BY recorded_at, rowid;
     """,
+    # 7 -> 8: patients' search keys split at apostrophes too (issue 2, found by QA).
+    _step_8_patient_search_keys,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

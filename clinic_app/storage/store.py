@@ -17,10 +17,13 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
+import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +33,7 @@ import sqlcipher3
 
 from clinic_app.clock import to_iso, utc_now
 from clinic_app.errors import (
+    ClinicError,
     DatabaseBusy,
     DatabaseUnreadable,
     FolderNotUsable,
@@ -37,6 +41,8 @@ from clinic_app.errors import (
     NotAClinicDatabase,
 )
 from clinic_app.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
 
 DB_FILE = "clinic.db"
 SLOTS_FILE = "keyslots.json"
@@ -150,6 +156,7 @@ class Store:
         self._before_close: list[Callable[[], None]] = []
         self._on_begin: list[Callable[[Tx], Callable[[bool], None] | None]] = []
         self._attachments: dict[str, Any] = {}
+        _OPEN_STORES.add(self)
 
     def connection(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -244,6 +251,7 @@ class Store:
         self._before_close.append(callback)
 
     def close(self) -> None:
+        _OPEN_STORES.discard(self)
         callbacks, self._before_close = self._before_close, []
         for callback in callbacks:
             callback()
@@ -253,6 +261,22 @@ class Store:
                     conn.close()  # may belong to a thread that is already gone
             self._all.clear()
         self._local = threading.local()
+
+
+# Stores not closed yet. A script (or a test) that calls the services and ends without
+# closing its session still runs the stores' closing work at exit: the audit entries
+# of its reads, queued until the next write (clinic_app.security.audit_queue), are
+# written then. Only a killed process or a power cut loses them.
+_OPEN_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_stores() -> None:
+    for store in list(_OPEN_STORES):
+        try:
+            store.close()
+        except (ClinicError, sqlcipher3.Error, OSError) as exc:
+            log.warning("a clinic database could not be closed at exit: %s", type(exc).__name__)
 
 
 def prepare_data_folder(folder: Path) -> None:

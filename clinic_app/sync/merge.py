@@ -26,13 +26,12 @@ sides of a conflict settles it.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clinic_app.records.search import index_key
+from clinic_app.records.search import patient_search_key
 
 DEMOGRAPHIC_FIELDS: tuple[str, ...] = (
     "given_name",
@@ -123,11 +122,8 @@ def with_derived_fields(row: dict[str, Any]) -> dict[str, Any]:
     """The search key and compact number follow the names, number and phone."""
     number = compact_number(row.get("national_id"))
     row["national_id_key"] = number or None
-    row["search_key"] = index_key(
-        row.get("given_name") or "",
-        row.get("family_name") or "",
-        number,
-        re.sub(r"\D", "", row.get("phone") or ""),
+    row["search_key"] = patient_search_key(
+        row.get("given_name") or "", row.get("family_name") or "", number, row.get("phone")
     )
     return row
 
