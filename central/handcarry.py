@@ -193,6 +193,8 @@ def import_carried_file(engine: Engine, path: Path) -> ImportReport:
                 "first": changes[0].seq,
                 "last": changes[-1].seq,
                 "acked_seq": acked,
+                # Exactly which changes: the clinic's held changes have numbers in between.
+                "seqs": [change.seq for change in changes],
             }
         )
         applied += len(changes)

@@ -22,7 +22,7 @@ from central.duplicates import (
     national_key,
 )
 from central.services import CentralError
-from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.records.patients import DuplicatePatient, PatientForm, register_patient
 from clinic_app.security.accounts import create_clinic, create_user, login
 from clinic_app.security.permissions import Role
 from clinic_app.session import Session
@@ -157,3 +157,50 @@ def test_the_operator_endpoints_need_operator_credentials(central: CentralProces
     answer = requests.get(url, headers=headers, auth=OPERATOR, timeout=5)
     assert answer.status_code == 200
     assert isinstance(answer.json()["candidates"], list)
+
+
+def test_linked_records_with_one_national_number_keep_syncing_after_edits(
+    two_clinics: tuple[Session, Session], central: CentralProcess
+) -> None:
+    # The usual duplicate: the same person, the same number, registered at two clinics.
+    from clinic_app.sync.edits import update_patient
+
+    nurse, other_clinic = two_clinics
+    number = f"CI {secrets.randbelow(10**8):08d}"
+    here = register_patient(nurse, PatientForm("Adjoua", "Yao", "female", national_id=number)).id
+    there = register_patient(
+        other_clinic, PatientForm("Adjoua", "Yao", "female", national_id=number)
+    ).id
+    sync_now(nurse, timeout=FAST)
+    sync_now(other_clinic, timeout=FAST)
+    confirm_link(central.engine(), here, there, OPERATOR[0])
+    sync_now(nurse, timeout=FAST)  # the other clinic's record arrives
+    sync_now(other_clinic, timeout=FAST)
+
+    # Each clinic edits the record that is not its own, and its own.
+    update_patient(other_clinic, there, {"phone": "0707070707"})
+    update_patient(other_clinic, here, {"village": "Abobo"})
+    update_patient(nurse, there, {"village": "Cocody"})
+    for _ in range(2):
+        for clinic in (nurse, other_clinic):
+            report = sync_now(clinic, timeout=FAST)
+            assert report.pending == 0
+
+    for clinic in (nurse, other_clinic):
+        rows = {
+            row["id"]: dict(row)
+            for row in clinic.store.all(
+                "SELECT id, phone, village, national_id, national_id_key FROM patients "
+                "WHERE id IN (?, ?)",
+                (here, there),
+            )
+        }
+        assert rows[there]["phone"] == "0707070707"
+        assert rows[there]["village"] == "Cocody"
+        assert rows[here]["village"] == "Abobo"
+        assert rows[here]["national_id"] == rows[there]["national_id"] == number
+        keys = [rows[here]["national_id_key"], rows[there]["national_id_key"]]
+        assert keys.count(None) == 1  # one record holds the uniqueness key, here and there
+    # A third registration of the same number is still refused as a duplicate.
+    with pytest.raises(DuplicatePatient):
+        register_patient(nurse, PatientForm("Adjoua", "Yao", "female", national_id=number))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ from sync_helpers import (
 
 from clinic_app.cli import main as clinic_main
 from clinic_app.ids import new_id
+from clinic_app.records.consultations import ConsultationForm, record_consultation
+from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.security.consent import record_consent
 from clinic_app.session import Session
 from clinic_app.sync.carry_format import TO_CLINIC, CarryHeader, seal, token_digest
 from clinic_app.sync.errors import NotEnrolled
@@ -29,7 +33,7 @@ from clinic_app.sync.handcarry import (
     export_pending_changes,
     import_answer_file,
 )
-from clinic_app.sync.service import DEVICE_TOKEN, read_sync_state
+from clinic_app.sync.service import DEVICE_TOKEN, read_sync_state, sync_now
 
 
 def central_import(central: CentralProcess, path: Path) -> subprocess.CompletedProcess[str]:
@@ -175,3 +179,33 @@ def test_export_needs_an_enrolled_clinic(nurse: Session, tmp_path: Path) -> None
     nurse_sees_patients(nurse, 1)
     with pytest.raises(NotEnrolled):
         export_pending_changes(nurse, tmp_path)
+
+
+def test_an_answer_keeps_the_changes_a_patients_consent_held_back(
+    admin: Session, nurse: Session, central: CentralProcess, tmp_path: Path
+) -> None:
+    # Held changes keep their outbox numbers, in between those the file carried.
+    enrol(admin, central)
+    nurse_sees_patients(nurse, 1)
+    private = register_patient(nurse, PatientForm("Mariam", "Sangaré", "female")).id
+    record_consent(nurse, private, share_with_central=False, share_with_clinics=False)
+    record_consultation(nurse, ConsultationForm(private, "Toux"))
+    nurse_sees_patients(nurse, 1, village="Koumassi")
+    held = nurse.store.one("SELECT count(*) AS n FROM outbox_held")["n"]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    exported = export_pending_changes(nurse, usb)
+    held_at_export = nurse.store.one("SELECT count(*) AS n FROM outbox_held")["n"]
+    assert held_at_export >= held > 0
+    central_import(central, exported)
+    import_answer_file(nurse, exported.with_suffix(".clinicanswer"))
+    assert nurse.store.one("SELECT count(*) AS n FROM outbox_held")["n"] == held_at_export
+    assert central_copies(central, nurse.site_id, Counter({("patient", private): 1})) == Counter()
+
+    # The patient agrees later: everything held reaches central, once.
+    record_consent(nurse, private, share_with_central=True, share_with_clinics=False)
+    nurse.flush_audit()
+    sync_now(nurse)
+    assert nurse.store.one("SELECT count(*) AS n FROM outbox_held")["n"] == 0
+    everything = clinic_records(nurse)
+    assert central_copies(central, nurse.site_id, everything) == everything

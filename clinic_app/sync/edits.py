@@ -111,6 +111,31 @@ def _stored_value(form: PatientForm, name: str) -> str | None:
     return value or None
 
 
+def number_key(tx: Tx, patient_id: str, key: str | None) -> str | None:
+    """The national number's uniqueness key for this patient here, or None.
+
+    The key stops a person from being registered twice at one clinic. The same
+    person registered at another clinic and linked to ours (the usual duplicate:
+    same national number) arrives with the same number: the record that holds the
+    key here keeps it, the other keeps its number as typed without the key.
+    """
+    if key and tx.one(
+        "SELECT 1 FROM patients WHERE national_id_key = ? AND id <> ?", (key, patient_id)
+    ):
+        return None
+    return key
+
+
+def linked_patients(tx: Tx, patient_id: str) -> set[str]:
+    """The records central confirmed to be the same person as ``patient_id``."""
+    rows = tx.all(
+        "SELECT patient_b AS other FROM patient_links WHERE patient_a = ? "
+        "UNION SELECT patient_a FROM patient_links WHERE patient_b = ?",
+        (patient_id, patient_id),
+    )
+    return {str(row["other"]) for row in rows}
+
+
 def _write_patient(
     session: Session,
     tx: Tx,
@@ -150,6 +175,7 @@ def _write_patient(
         versions[name] = FieldVersion(version, seen, settles)
         full[name] = value
     with_derived_fields(full)
+    full["national_id_key"] = number_key(tx, full["id"], full["national_id_key"])
     full["field_versions"] = write_field_versions(versions)
     full["version"] = version
     full["updated_at"] = now
@@ -181,7 +207,8 @@ def update_patient(session: Session, patient_id: str, changes: Mapping[str, obje
                 "SELECT id FROM patients WHERE national_id_key = ? AND id <> ?",
                 (compact_national_id(form.national_id), patient_id),
             )
-            if other is not None:
+            # The same person's record from a linked clinic is no duplicate of this one.
+            if other is not None and other["id"] not in linked_patients(tx, patient_id):
                 raise DuplicatePatient(other["id"])
         if all(row[name] == value for name, value in wanted.items()):
             return Patient.from_row(row)
@@ -317,6 +344,7 @@ def apply_remote_patient(tx: Tx, payload: Mapping[str, Any]) -> bool:
                 "recorded_at": now,
             },
         )
+    merged["national_id_key"] = number_key(tx, stored["id"], merged.get("national_id_key"))
     if all(merged.get(name) == stored.get(name) for name in stored):
         return False
     columns = [name for name in stored if name != "id"]

@@ -280,9 +280,20 @@ def import_answer_file(session: Session, path: Path) -> AnswerReport:
             if acked < first:
                 continue
             upto = min(acked, last)
+            # The outbox between the two: the file's changes (rows put back into the
+            # outbox since get higher numbers). Held changes keep their numbers, in
+            # between: only those the file carried go (held while it travelled).
             cursor = tx.execute("DELETE FROM outbox WHERE seq BETWEEN ? AND ?", (first, upto))
             acknowledged += int(cursor.rowcount or 0)
-            tx.execute("DELETE FROM outbox_held WHERE seq BETWEEN ? AND ?", (first, upto))
+            carried = ack.get("seqs")
+            if isinstance(carried, list):
+                sent = [_int(seq) for seq in carried if _int(seq) <= upto]
+                for start in range(0, len(sent), 500):
+                    chunk = sent[start : start + 500]
+                    tx.execute(
+                        f"DELETE FROM outbox_held WHERE seq IN ({', '.join('?' * len(chunk))})",
+                        chunk,
+                    )
         current = _state(tx, PULL_CURSOR)
         tx.execute("PRAGMA defer_foreign_keys = ON")
         for change in changes:

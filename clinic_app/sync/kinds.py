@@ -71,16 +71,17 @@ def apply_remote_change(tx: Tx, kind: str, payload: Mapping[str, Any]) -> bool:
     if not isinstance(row.get("id"), str) or not row["id"]:
         raise ServerAnswerInvalid(detail=f"{kind} record without an id")
     if kind == "patient":
-        from clinic_app.sync.edits import apply_remote_patient  # edits imports this module
+        from clinic_app.sync.edits import (  # edits imports this module
+            apply_remote_patient,
+            number_key,
+        )
 
         if tx.one("SELECT 1 FROM patients WHERE id = ?", (row["id"],)) is not None:
             # Merged field by field with the local row (clinic_app.sync.merge).
             return apply_remote_patient(tx, row)
-        key = row.get("national_id_key")
-        if key and tx.one("SELECT 1 FROM patients WHERE national_id_key = ?", (key,)):
-            # The same person registered here too (a linked patient): the number is
-            # kept as typed, only its uniqueness key stays with the local record.
-            row["national_id_key"] = None
+        # The same person registered here too (a linked patient): the number is kept
+        # as typed, only its uniqueness key stays with the local record.
+        row["national_id_key"] = number_key(tx, row["id"], row.get("national_id_key"))
     names = list(row)
     marks = ", ".join(f":{name}" for name in names)
     if kind in MUTABLE_KINDS and len(names) > 1:
