@@ -203,8 +203,15 @@ router = APIRouter(prefix=API_PREFIX)
 
 
 @router.get("/status")
-def status() -> dict[str, Any]:
-    return {"protocol": PROTOCOL_VERSION, "server_time": services.utc_now().isoformat()}
+def status(engine: EngineDep) -> dict[str, Any]:
+    """Protocol, clock and identity: a clinic enrolling again can tell another central."""
+    from central.db import central_identity
+
+    return {
+        "protocol": PROTOCOL_VERSION,
+        "server_time": services.utc_now().isoformat(),
+        "central_id": central_identity(engine),
+    }
 
 
 @router.post("/enrol")

@@ -12,6 +12,7 @@ write lock.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from sqlalchemy import (
     create_engine,
     event,
     make_url,
+    select,
 )
 from sqlalchemy.engine import Connection
 
@@ -107,6 +109,10 @@ counters = Table(
 )
 
 CHANGE_COUNTER = "change_seq"
+# This central's identity, drawn once when its database is made: a clinic enrolling
+# again can tell a new central (which holds none of its records) from the same one
+# reached at another address. A number, so it lives in ``counters`` (no migration).
+CENTRAL_ID = "central_id"
 
 # One person seen at two clinics, as confirmed by a central operator (central.duplicates).
 # Nothing is merged or deleted; both clinics pull the link after their cursor.
@@ -225,3 +231,17 @@ def create_tables(engine: Engine) -> None:
         exists = conn.execute(counters.select().where(counters.c.name == CHANGE_COUNTER)).first()
         if exists is None:
             conn.execute(counters.insert().values(name=CHANGE_COUNTER, value=0))
+        identity = conn.execute(counters.select().where(counters.c.name == CENTRAL_ID)).first()
+        if identity is None:
+            conn.execute(
+                counters.insert().values(name=CENTRAL_ID, value=secrets.randbelow(2**62) + 1)
+            )
+
+
+def central_identity(engine: Engine) -> str | None:
+    """This central's identity (see ``CENTRAL_ID``), or None on a database made before it."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(counters.c.value).where(counters.c.name == CENTRAL_ID)
+        ).scalar_one_or_none()
+    return f"{int(value):016x}" if value is not None else None

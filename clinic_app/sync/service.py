@@ -92,6 +92,7 @@ LAST_ATTEMPT = "last_attempt_at"
 LAST_ERROR = "last_error"
 PUSH_BATCH_BYTES = "push_batch_bytes"  # the adaptive compressed batch size
 CLOCK_SKEW = "clock_skew_seconds"  # this clinic's clock minus central's, at the last sync
+CENTRAL_ID = "central_id"  # the identity of the central this clinic is enrolled with
 
 Progress = Callable[[int, int], None]
 
@@ -197,8 +198,9 @@ def enrol_clinic(
     """Enrol this clinic with central using a central operator's credentials.
 
     Sends the clinic's id, name, site code and signing public key; keeps the
-    device token central returns, inside the encrypted database. Moving to
-    another central server starts the pull cursor again from zero.
+    device token central returns, inside the encrypted database. Enrolling with
+    another central (its ``central_id`` differs) queues every record of the
+    clinic for it again (``clinic_app.sync.rehome``).
     """
     session.require(Action.ENROL_CLINIC)
     url = check_server_url(server_url)
@@ -206,6 +208,7 @@ def enrol_clinic(
     clinic_id = session.site_id
     try:
         with CentralClient(url, timeout=timeout) as client:
+            central_id = client.server_status().get("central_id")
             token = client.enrol(
                 username=username,
                 password=password,
@@ -221,15 +224,41 @@ def enrol_clinic(
             )
         raise
     now = utc_now()
+    central = central_id if isinstance(central_id, str) and 0 < len(central_id) <= 64 else None
     with session.transaction() as tx:
-        previous = tx.one("SELECT value FROM sync_state WHERE key = ?", (SERVER_URL,))
-        if previous is None or previous["value"] != url:
-            _set_state(tx, PULL_CURSOR, "0")
+        state = {
+            row["key"]: str(row["value"])
+            for row in tx.all(
+                "SELECT key, value FROM sync_state WHERE key IN (?, ?)", (SERVER_URL, CENTRAL_ID)
+            )
+        }
+        before_url, before_central = state.get(SERVER_URL), state.get(CENTRAL_ID)
+        if before_central is not None and central is not None:
+            another_central = before_central != central
+        else:  # a central too old to say who it is: its address tells
+            another_central = before_url is not None and before_url != url
+        resent = 0
+        if another_central:
+            from clinic_app.sync.masterdata import CLINIC_KEYS_VERSION
+            from clinic_app.sync.patient_links import LINKS_CURSOR
+            from clinic_app.sync.rehome import send_everything_again
+
+            resent = send_everything_again(
+                tx, clinic_id, (PULL_CURSOR, LINKS_CURSOR, CLINIC_KEYS_VERSION, LAST_SUCCESS)
+            )
         _set_state(tx, SERVER_URL, url)
+        if central is not None:
+            _set_state(tx, CENTRAL_ID, central)
         _set_state(tx, DEVICE_TOKEN, token)
         _set_state(tx, ENROLLED_AT, to_iso(now))
         _clear_state(tx, LAST_ERROR)
-        session.audit(tx, "enrol_clinic", object_kind="clinic", object_id=clinic_id)
+        session.audit(
+            tx,
+            "enrol_clinic",
+            object_kind="clinic",
+            object_id=clinic_id,
+            detail=f"another_central;resent={resent}" if another_central else "",
+        )
     log.info("clinic enrolled with central")
     return Enrolment(url, clinic_id, now)
 
