@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
 import threading
@@ -164,6 +165,65 @@ def test_garbage_answers_are_refused_and_the_outbox_stays(nurse: Session, garbag
     status = monitor.status()
     assert status.state is SyncState.ERROR
     assert "Nothing was lost" in str(status.error)
+
+
+def trickle(handler: http.server.BaseHTTPRequestHandler) -> None:
+    """Central's header, then one byte of body every 0.3 s: never idle long enough
+    for the read timeout, never done."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("X-Clinic-Protocol", "1")
+    handler.send_header("Content-Length", "100000")
+    handler.end_headers()
+    try:
+        for _ in range(100):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.3)
+    except OSError:
+        pass  # the clinic gave up and closed the connection: as it should
+
+
+def endless(handler: http.server.BaseHTTPRequestHandler) -> None:
+    """Central's header, then more JSON-looking bytes than any answer of central's."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("X-Clinic-Protocol", "1")
+    handler.end_headers()
+    with contextlib.suppress(OSError):  # the clinic stopped reading: as it should
+        handler.wfile.write(b'{"changes": [' + b"0, " * 1_000_000)
+
+
+def test_a_server_that_trickles_its_answer_is_given_up_at_the_deadline(
+    nurse: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_app.sync import client
+
+    monkeypatch.setattr(client, "ANSWER_DEADLINE_S", 2.0)  # 300 s in real life
+    nurse_sees_patients(nurse, 1)
+    waiting = outbox_count(nurse)
+    for url in serve_once(trickle):
+        point_clinic_at(nurse, url)
+        started = time.monotonic()
+        with pytest.raises(ServerUnreachable):
+            sync_now(nurse, timeout=(1.0, 1.0))
+        assert time.monotonic() - started < 5
+    assert outbox_count(nurse) == waiting
+
+
+def test_an_answer_bigger_than_central_ever_sends_is_refused_unread(
+    nurse: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_app.sync import client
+
+    monkeypatch.setattr(client, "MAX_ANSWER_BYTES", 1024 * 1024)  # 32 MiB in real life
+    nurse_sees_patients(nurse, 1)
+    waiting = outbox_count(nurse)
+    for url in serve_once(endless):
+        point_clinic_at(nurse, url)
+        with pytest.raises(ServerAnswerInvalid, match="too large"):
+            sync_now(nurse, timeout=FAST)
+    assert outbox_count(nurse) == waiting
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 Rules it keeps:
 
-* Every call has a connect and a read timeout: on a 2G link a hung request
-  must end, not freeze the sync worker.
+* Every call has a connect and a read timeout, and its answer a deadline
+  (``ANSWER_DEADLINE_S``) and a size limit (``MAX_ANSWER_BYTES``): on a 2G link
+  a hung request must end, and a server that trickles bytes or sends without
+  end must not keep the sync worker (or its memory) for ever.
 * Request bodies are gzip-compressed; answers are gunzipped by ``requests``.
 * Every failure becomes one typed error (``clinic_app.sync.errors``): no
   ``requests`` exception escapes. An answer without central's protocol header
@@ -16,11 +18,13 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 import requests.auth
+import urllib3
 
 from clinic_app.sync.errors import (
     ChangesRefused,
@@ -56,6 +60,12 @@ PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Clinic-Protocol"
 API_PREFIX = "/api/v1"
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 20.0)  # (connect, read) seconds
+# The whole answer of one call, from sending to its last byte. Central's biggest
+# answer (a pull page of 500 records, ~250 KB gzipped) takes under 60 s at 40 kbit/s.
+ANSWER_DEADLINE_S = 300.0
+# Decompressed: a pull page is well under 2 MB; anything beyond is not central talking.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+_ANSWER_PIECE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ class CentralClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.answer_deadline = ANSWER_DEADLINE_S
         self._http = requests.Session()
         self._http.headers.update(
             {
@@ -184,6 +195,7 @@ class CentralClient:
             headers["Content-Type"] = "application/json"
             headers["Content-Encoding"] = "gzip"
         url = self.base_url + API_PREFIX + path
+        deadline = time.monotonic() + self.answer_deadline
         try:
             response = self._http.request(
                 method,
@@ -194,15 +206,17 @@ class CentralClient:
                 auth=auth,
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=True,
             )
-            raw = response.content  # inside the try: the body may stall or break too
+            with response:
+                raw = _read_body(response, deadline)  # inside the try: it may stall or break
         except (
             requests.exceptions.InvalidURL,
             requests.exceptions.MissingSchema,
             requests.exceptions.InvalidSchema,
         ) as exc:
             raise ServerAddressInvalid(url=self.base_url) from exc
-        except requests.exceptions.ContentDecodingError as exc:
+        except (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError) as exc:
             raise ServerAnswerInvalid(detail="undecodable body") from exc
         except (
             requests.exceptions.ConnectionError,
@@ -211,10 +225,30 @@ class CentralClient:
         ) as exc:
             log.info("central unreachable: %s", type(exc).__name__)
             raise ServerUnreachable() from exc
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             log.warning("central request failed: %s", type(exc).__name__)
             raise ServerUnreachable() from exc
         return _read_answer(response, raw, enrolling=enrolling)
+
+
+def _read_body(response: requests.Response, deadline: float) -> bytes:
+    """The answer's body, decompressed, as it arrives: refused past the deadline or the
+    size limit. ``read1`` returns whatever came, so a trickle cannot hide the clock."""
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            log.info("central's answer too slow: given up after %.0f s", ANSWER_DEADLINE_S)
+            raise ServerUnreachable()
+        piece = response.raw.read1(_ANSWER_PIECE, decode_content=True)
+        if not piece:
+            if response.raw.isclosed() or response.raw.length_remaining == 0:
+                return b"".join(pieces)
+            continue
+        size += len(piece)
+        if size > MAX_ANSWER_BYTES:
+            raise ServerAnswerInvalid(detail="answer too large, not a central server")
+        pieces.append(piece)
 
 
 class _BearerToken(requests.auth.AuthBase):

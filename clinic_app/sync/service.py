@@ -246,6 +246,8 @@ def enrol_clinic(
             resent = send_everything_again(
                 tx, clinic_id, (PULL_CURSOR, LINKS_CURSOR, CLINIC_KEYS_VERSION, LAST_SUCCESS)
             )
+        if another_central or before_url is None:
+            _set_state(tx, PULL_CURSOR, "0")
         _set_state(tx, SERVER_URL, url)
         if central is not None:
             _set_state(tx, CENTRAL_ID, central)
