@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from central_process import CentralProcess
+from conftest import PASSWORDS
 from sync_helpers import (
     FAST,
     central_change_count,
@@ -101,6 +106,9 @@ def test_revoked_clinic_is_told_to_enrol_again(
 
 
 # --- servers that are not central ----------------------------------------------------
+
+
+DRIVER = Path(__file__).with_name("sync_driver.py")
 
 
 def serve_once(
@@ -270,3 +278,30 @@ def test_two_syncs_never_run_at_once(nurse: Session, doctor: Session, silent_ser
     assert time.monotonic() - started < 0.5
     worker.join(10)
     assert [type(exc) for exc in outcome] == [ServerUnreachable]
+
+
+def test_a_sync_in_another_program_on_the_same_folder_is_not_run_twice(
+    nurse: Session, clinic_dir: Path, silent_server: str
+) -> None:
+    # The window syncing while someone runs `clinic-app sync` on the same laptop.
+    nurse_sees_patients(nurse, 1)
+    point_clinic_at(nurse, silent_server)
+    other = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(clinic_dir), "nurse", "--timeout", "3"],
+        env={**os.environ, "CLINIC_DRIVER_PASSWORD": PASSWORDS["nurse"]},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert other.stdout is not None
+        assert b"logged_in" in other.stdout.readline()
+        time.sleep(0.5)  # it is now waiting for the silent server
+        with pytest.raises(SyncAlreadyRunning):
+            sync_now(nurse, timeout=FAST)
+        output, _ = other.communicate(timeout=30)
+        assert b"ServerUnreachable" in output
+    finally:
+        other.kill()
+        other.wait()
+    with pytest.raises(ServerUnreachable):  # the lock went with the other program
+        sync_now(nurse, timeout=(1.0, 1.0))

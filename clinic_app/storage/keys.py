@@ -275,6 +275,27 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
 
 @contextmanager
+def held_unless_busy(path: Path) -> Iterator[bool]:
+    """Try an exclusive lock on the file ``path`` (made owner-only) without waiting.
+
+    Yields True while held, False when another program (or thread) holds it.
+    """
+    if fcntl is None:  # pragma: no cover
+        yield True
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
 def editing_slots(path: Path) -> Iterator[KeySlots]:
     """Load ``keyslots.json`` afresh under the folder lock; save it if the block succeeds."""
     with folder_lock(path.parent):

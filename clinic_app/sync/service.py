@@ -48,6 +48,7 @@ from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.security.consent import sendable_changes, sort_outbox_by_consent
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
+from clinic_app.storage.keys import held_unless_busy
 from clinic_app.storage.store import Store, Tx
 from clinic_app.sync import hlc
 from clinic_app.sync.client import DEFAULT_TIMEOUT, CentralClient
@@ -267,6 +268,7 @@ def enrol_clinic(
 
 # --- one sync ----------------------------------------------------------------------------
 
+SYNC_LOCK_FILE = ".sync.lock"  # in the clinic folder: one sync at a time, across programs
 _locks_guard = threading.Lock()
 _locks: dict[str, threading.Lock] = {}
 
@@ -297,15 +299,19 @@ def sync_now(
     if not lock.acquire(blocking=False):
         raise SyncAlreadyRunning()
     try:
-        return _sync_locked(
-            session,
-            progress,
-            monitor,
-            timeout,
-            max_batch_changes,
-            max_batch_bytes,
-            pull_page_size,
-        )
+        # Another program on this clinic folder (the window and `clinic-app sync`).
+        with held_unless_busy(session.data_dir / SYNC_LOCK_FILE) as ours:
+            if not ours:
+                raise SyncAlreadyRunning()
+            return _sync_locked(
+                session,
+                progress,
+                monitor,
+                timeout,
+                max_batch_changes,
+                max_batch_bytes,
+                pull_page_size,
+            )
     finally:
         lock.release()
 
