@@ -35,7 +35,7 @@ from clinic_app.sync.errors import (
     SyncAlreadyRunning,
     TokenRefused,
 )
-from clinic_app.sync.service import sync_now
+from clinic_app.sync.service import read_sync_state, sync_now
 from clinic_app.sync.status import SyncMonitor, SyncState
 
 
@@ -305,3 +305,22 @@ def test_a_sync_in_another_program_on_the_same_folder_is_not_run_twice(
         other.wait()
     with pytest.raises(ServerUnreachable):  # the lock went with the other program
         sync_now(nurse, timeout=(1.0, 1.0))
+
+
+def test_enrolling_at_a_wrong_address_says_what_to_check(admin: Session) -> None:
+    from clinic_app.sync.errors import EnrolmentAnswerInvalid, EnrolmentUnreachable
+    from clinic_app.sync.service import enrol_clinic
+
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        nobody = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    with pytest.raises(EnrolmentUnreachable) as unreachable:
+        enrol_clinic(admin, nobody, "operator", "password", timeout=(1.0, 1.0))
+    assert nobody in str(unreachable.value)
+    assert "enrol again" in str(unreachable.value)
+    assert "retry" not in str(unreachable.value)
+    for url in serve_once(GARBAGE["captive_portal_html"]):
+        with pytest.raises(EnrolmentAnswerInvalid) as wrong:
+            enrol_clinic(admin, url, "operator", "password", timeout=FAST)
+        assert "not as a central server does" in str(wrong.value)
+    assert read_sync_state(admin.store).get("server_url") is None  # nothing was kept

@@ -31,6 +31,27 @@ class ServerAnswerInvalid(SyncError):
     )
 
 
+class EnrolmentUnreachable(ServerUnreachable):
+    """Enrolling: nothing answered at the address (nothing retries an enrolment)."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Nothing answered at {url}. Check the server address (it looks like "
+        "https://central.example.org, without /api/v1) and this computer's connection, "
+        "then enrol again.",
+    )
+
+
+class EnrolmentAnswerInvalid(ServerAnswerInvalid):
+    """Enrolling: something answered, but not central (a web site, a wrong port)."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The address {url} answered, but not as a central server does ({detail}). "
+        "Check the address with central's operator, then enrol again.",
+    )
+
+
 class ServerAddressInvalid(SyncError):
     template = QT_TRANSLATE_NOOP(
         "errors",

@@ -53,7 +53,9 @@ from clinic_app.storage.store import Store, Tx
 from clinic_app.sync import hlc
 from clinic_app.sync.client import DEFAULT_TIMEOUT, CentralClient
 from clinic_app.sync.errors import (
+    EnrolmentAnswerInvalid,
     EnrolmentRefused,
+    EnrolmentUnreachable,
     NotEnrolled,
     ServerAnswerInvalid,
     ServerUnreachable,
@@ -224,6 +226,11 @@ def enrol_clinic(
                 tx, "enrol_clinic", object_kind="clinic", object_id=clinic_id, outcome="refused"
             )
         raise
+    except ServerUnreachable as exc:  # nothing will retry: say what to check
+        raise EnrolmentUnreachable(url=url) from exc
+    except ServerAnswerInvalid as exc:
+        detail = exc.message.params.get("detail", "")
+        raise EnrolmentAnswerInvalid(url=url, detail=detail) from exc
     now = utc_now()
     central = central_id if isinstance(central_id, str) and 0 < len(central_id) <= 64 else None
     with session.transaction() as tx:

@@ -2675,7 +2675,12 @@ dossier n° {number}</translation>
         <translation>Votre rôle ne permet pas cette action ({action}). Demandez à un collègue habilité.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>You logged in with a temporary password. Choose your own password first (My password…); until then nothing else can be done.</source>
+        <translation>Vous êtes connecté avec un mot de passe temporaire. Choisissez d’abord votre propre mot de passe (Mon mot de passe…) ; d’ici là, rien d’autre n’est possible.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <location filename="../../clinic_app/records/consultations.py" line="+100"/>
         <location line="+62"/>
         <source>Please check the form.</source>
@@ -2956,7 +2961,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Le numéro national comporte de 4 à 32 lettres et chiffres (les espaces et les tirets sont ignorés).</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <location filename="../../clinic_app/validation.py" line="-52"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
@@ -2966,7 +2971,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Le numéro national comporte de 4 à 32 lettres, chiffres, « - » ou « / ».</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-59"/>
         <source>The phone number is not valid.</source>
         <translation>Le numéro de téléphone n’est pas valide.</translation>
     </message>
@@ -3048,17 +3053,17 @@ dossier n° {number}</translation>
         <translation>Un identifiant comporte de 2 à 32 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>The institution has deactivated this account at central; it can no longer log in at this clinic. If this is a mistake, ask the clinic admin to contact central.</source>
         <translation>L’institution a désactivé ce compte au central ; il ne peut plus se connecter dans ce centre. S’il s’agit d’une erreur, demandez à l’administrateur du centre de contacter le central.</translation>
     </message>
     <message>
-        <location line="+533"/>
+        <location line="+552"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>There is no user named {username}.</source>
         <translation>Il n’y a pas d’utilisateur nommé {username}.</translation>
     </message>
@@ -3103,7 +3108,7 @@ dossier n° {number}</translation>
         <translation>{username} a déjà un compte dans ce centre.</translation>
     </message>
     <message>
-        <location line="-354"/>
+        <location line="-355"/>
         <source>The user name {username} is already taken.</source>
         <translation>L’identifiant {username} est déjà pris.</translation>
     </message>
@@ -3121,6 +3126,16 @@ dossier n° {number}</translation>
         <location line="+9"/>
         <source>The central server gave an answer this program cannot use ({detail}). Nothing was lost; sync will retry. If this goes on, tell the clinic admin.</source>
         <translation>Le serveur central a donné une réponse inutilisable ({detail}). Rien n’est perdu ; la synchronisation réessaiera. Si cela continue, prévenez l’administrateur du centre.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Nothing answered at {url}. Check the server address (it looks like https://central.example.org, without /api/v1) and this computer&apos;s connection, then enrol again.</source>
+        <translation>Rien n’a répondu à l’adresse {url}. Vérifiez l’adresse du serveur (elle ressemble à https://central.example.org, sans /api/v1) et la connexion de cet ordinateur, puis inscrivez le centre à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The address {url} answered, but not as a central server does ({detail}). Check the address with central&apos;s operator, then enrol again.</source>
+        <translation>L’adresse {url} a répondu, mais pas comme un serveur central ({detail}). Vérifiez l’adresse auprès de l’opérateur du central, puis inscrivez le centre à nouveau.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -3168,7 +3183,7 @@ dossier n° {number}</translation>
         <translation>Une synchronisation est déjà en cours ; attendez qu’elle se termine.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/service.py" line="+181"/>
+        <location filename="../../clinic_app/sync/service.py" line="+185"/>
         <source>The central server address starts with https:// (or http://).</source>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
@@ -3373,13 +3388,13 @@ dossier n° {number}</translation>
         <translation>Ce conflit a déjà été réglé ; le dossier du patient montre le choix retenu.</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+144"/>
         <source>This field cannot be changed here.</source>
         <translation>Ce champ ne peut pas être modifié ici.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>This patient does not exist.</source>
         <translation>Ce patient n’existe pas.</translation>
     </message>
