@@ -10,6 +10,7 @@ within bounds. Each refusal is an ``InvalidInput`` naming the form field.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from datetime import date, datetime
 
@@ -117,12 +118,19 @@ def _not_whole(field: str, low: int, high: int) -> InvalidInput:
     )
 
 
+# What a person types for a measure: digits, one decimal point or comma, a sign. Not
+# Python's own syntax ("3_8", "3.85e1", "inf") nor thousands separators ("1 000").
+_DECIMAL_TEXT = re.compile(r"[+-]?\d{1,7}(?:[.,]\d{1,6})?")
+
+
 def parse_decimal(value: object, field: str) -> float:
     """A measured value: a number, or text with a decimal point or comma ("38,5")."""
     if isinstance(value, bool):
         raise _not_a_number(field)
     if isinstance(value, str):
-        value = value.strip().replace(",", ".").replace(" ", "")
+        if not _DECIMAL_TEXT.fullmatch(value.strip()):
+            raise _not_a_number(field)
+        value = value.strip().replace(",", ".")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError) as exc:

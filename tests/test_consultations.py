@@ -110,6 +110,28 @@ def test_a_french_decimal_comma_is_understood(nurse: Session, patient_id: str) -
 
 
 @pytest.mark.parametrize(
+    "typed", ["3_8", "3.85e1", "38.", ".5", "1 000", "38,5,1", "nan", "inf", "0x26"]
+)
+def test_a_vital_sign_is_typed_as_a_person_writes_a_number(
+    nurse: Session, patient_id: str, typed: str
+) -> None:
+    # Python's own number syntax is no measure: "3_8" would be saved as 38.
+    with pytest.raises(InvalidInput) as caught:
+        record_consultation(nurse, ConsultationForm(patient_id, "Toux", {"temperature": typed}))
+    assert caught.value.field == "temperature"
+
+
+def test_a_reaction_without_its_substance_is_refused_not_dropped(
+    nurse: Session, patient_id: str
+) -> None:
+    form = ConsultationForm(patient_id, "Toux", new_allergies=(("", "urticaire"),))
+    with pytest.raises(InvalidInput) as caught:
+        record_consultation(nurse, form)
+    assert caught.value.field == "allergy"
+    assert nurse.store.one("SELECT count(*) AS n FROM encounters")["n"] == 0  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
     ("vitals", "field"),
     [
         ({"temperature": 10**400}, "temperature"),

@@ -160,13 +160,17 @@ def _check_allergies(pairs: object) -> list[tuple[str, str]]:
         isinstance(pair, tuple | list) and len(pair) == 2 for pair in pairs
     ):
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Please check the form."), field="allergy")
-    return [
-        (
-            clean_line(substance, "allergy", limit=200),
-            clean_line(reaction, "allergy_reaction", limit=500),
-        )
-        for substance, reaction in pairs
-    ]
+    checked = []
+    for substance, reaction in pairs:
+        name = clean_line(substance, "allergy", limit=200)
+        what = clean_line(reaction, "allergy_reaction", limit=500)
+        if not name and what:  # a reaction to nothing named would be thrown away
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("errors", "Name the substance the patient is allergic to."),
+                field="allergy",
+            )
+        checked.append((name, what))
+    return checked
 
 
 def _check_when(occurred_at: object, now: datetime) -> datetime:

@@ -86,13 +86,15 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 class AccountLockedOut(ClinicError):
     """Too many wrong passwords in a row for this user name; ``seconds`` until the next try."""
 
-    template = QT_TRANSLATE_NOOP(
-        "errors", "Too many failed attempts; try again in {minutes} minutes."
-    )
+    template = QT_TRANSLATE_NOOP("errors", "Too many failed attempts; try again in {minutes} min.")
+    in_seconds = QT_TRANSLATE_NOOP("errors", "Too many failed attempts; try again in {seconds} s.")
 
     def __init__(self, *, seconds: int) -> None:
         self.seconds = seconds
-        super().__init__(minutes=max(1, math.ceil(seconds / 60)))
+        if seconds < 60:
+            super().__init__(self.in_seconds, seconds=max(1, seconds))
+        else:
+            super().__init__(minutes=math.ceil(seconds / 60))
 
 
 class PasswordResetRequired(ClinicError):

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from clinic_app.errors import InvalidInput
 from clinic_app.records.consultations import VITALS_BY_KEY
 from clinic_app.records.patients import Patient
 from clinic_app.ui.i18n import unit_symbol
+from clinic_app.validation import parse_decimal
 
 DATE_FORMAT = "%d/%m/%Y"
 DATE_TIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -78,9 +80,8 @@ def format_number(value: float) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """What a nurse types: "37,5" or "37.5"; None when it is no number."""
-    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+    """What a nurse types: "37,5" or "37.5"; None when it is no number (the core's rule)."""
     try:
-        return float(cleaned)
-    except ValueError:
+        return parse_decimal(text, "number")
+    except InvalidInput:
         return None

@@ -2545,7 +2545,7 @@ dossier n° {number}</translation>
 <context>
     <name>display</name>
     <message>
-        <location filename="../../clinic_app/ui/display.py" line="+20"/>
+        <location filename="../../clinic_app/ui/display.py" line="+22"/>
         <source>Female</source>
         <translation>Femme</translation>
     </message>
@@ -2848,7 +2848,7 @@ dossier n° {number}</translation>
         <translation>Le poids et la taille ne vont pas ensemble (indice de masse corporelle {bmi}) ; vérifiez les deux.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+39"/>
         <source>The consultation&apos;s date must be within the last year, not in the future.</source>
         <translation>La date de la consultation doit se situer dans l’année écoulée, pas dans le futur.</translation>
     </message>
@@ -2858,7 +2858,7 @@ dossier n° {number}</translation>
         <translation>Le motif de consultation manque.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="+37"/>
+        <location filename="../../clinic_app/validation.py" line="+38"/>
         <source>This field contains an invisible or control character; retype it.</source>
         <translation>Ce champ contient un caractère invisible ou de contrôle ; saisissez-le à nouveau.</translation>
     </message>
@@ -2884,7 +2884,7 @@ dossier n° {number}</translation>
         <translation>Saisissez un nombre entier de {low} à {high}.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>Enter a number.</source>
         <translation>Saisissez un nombre.</translation>
     </message>
@@ -2899,7 +2899,8 @@ dossier n° {number}</translation>
         <translation>Saisissez une date et une heure.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/consultations.py" line="+91"/>
+        <location filename="../../clinic_app/records/consultations.py" line="-29"/>
+        <location line="+120"/>
         <source>Name the substance the patient is allergic to.</source>
         <translation>Indiquez la substance à laquelle le patient est allergique.</translation>
     </message>
@@ -2929,7 +2930,7 @@ dossier n° {number}</translation>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="-71"/>
+        <location filename="../../clinic_app/validation.py" line="-78"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
@@ -3013,12 +3014,21 @@ dossier n° {number}</translation>
         <translation type="vanished">Le mot de passe doit comporter au moins {n} caractères.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/security/accounts.py" line="+89"/>
         <source>Too many failed attempts; try again in {minutes} minutes.</source>
-        <translation>Trop d’essais manqués ; réessayez dans {minutes} minutes.</translation>
+        <translation type="vanished">Trop d’essais manqués ; réessayez dans {minutes} minutes.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../clinic_app/security/accounts.py" line="+89"/>
+        <source>Too many failed attempts; try again in {minutes} min.</source>
+        <translation>Trop d’essais manqués ; réessayez dans {minutes} min.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too many failed attempts; try again in {seconds} s.</source>
+        <translation>Trop d’essais manqués ; réessayez dans {seconds} s.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Your password no longer opens the clinic (the clinic&apos;s key was changed). Ask the clinic admin for a temporary password.</source>
         <translation>Votre mot de passe n’ouvre plus le centre (la clé du centre a été changée). Demandez un mot de passe provisoire à l’administrateur du centre.</translation>
     </message>
@@ -3621,7 +3631,7 @@ dossier n° {number}</translation>
 <context>
     <name>vitals</name>
     <message>
-        <location filename="../../clinic_app/records/consultations.py" line="-244"/>
+        <location filename="../../clinic_app/records/consultations.py" line="-248"/>
         <source>Systolic blood pressure</source>
         <translation>Tension artérielle systolique</translation>
     </message>
