@@ -148,3 +148,11 @@ def test_a_record_central_should_not_send_is_refused(nurse: Session) -> None:
         apply_remote_change(tx, "users", {"id": "x", "username": "intruder"})
     with pytest.raises(ServerAnswerInvalid), nurse.transaction() as tx:
         apply_remote_change(tx, "catalogue_item", {"id": "x", "gtin": "1"})  # fields missing
+
+
+def test_an_enrolled_clinic_that_never_synced_says_so_not_zero_waiting() -> None:
+    from zoneinfo import ZoneInfo
+
+    status = SyncMonitor(enrolled=True, pending=0).status()
+    assert status.state is SyncState.WAITING
+    assert status.describe(ZoneInfo("UTC")).template == "Not synced with central yet"

@@ -100,6 +100,8 @@ class SyncStatus:
             )
         if self.state is SyncState.UP_TO_DATE:
             return _msg(QT_TRANSLATE_NOOP("sync", "Up to date at {time}"), time=at)
+        if self.state is SyncState.WAITING and self.pending == 0:
+            return _msg(QT_TRANSLATE_NOOP("sync", "Not synced with central yet"))
         if self.state is SyncState.WAITING:
             return _msg(
                 QT_TRANSLATE_NOOP("sync", "{pending} change(s) waiting to be sent"),

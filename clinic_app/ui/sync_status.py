@@ -141,7 +141,7 @@ class SyncStatusBar(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.kind == "enrolment":
             self.monitor.enrolled()
-        if change.kind != "sync":
+        if not self.running:  # a sync under way tells the monitor itself
             self.monitor.changes_waiting(pending_changes(self.desk.session.store))
         self.refresh()
 

@@ -3198,7 +3198,7 @@ dossier n° {number}</translation>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/status.py" line="+117"/>
+        <location filename="../../clinic_app/sync/status.py" line="+119"/>
         <source>Sync stopped on an unexpected problem. Nothing was lost; tell the clinic admin.</source>
         <translation>La synchronisation s’est arrêtée sur un problème inattendu. Rien n’est perdu ; prévenez l’administrateur du centre.</translation>
     </message>
@@ -3588,7 +3588,7 @@ dossier n° {number}</translation>
 <context>
     <name>sync</name>
     <message>
-        <location filename="../../clinic_app/sync/status.py" line="-48"/>
+        <location filename="../../clinic_app/sync/status.py" line="-50"/>
         <source>This computer&apos;s clock is {minutes} minute(s) ahead of central&apos;s. Ask the admin to set the date and time.</source>
         <translation>L’horloge de cet ordinateur avance de {minutes} minute(s) sur celle du central. Demandez à l’administrateur de régler la date et l’heure.</translation>
     </message>
@@ -3616,6 +3616,11 @@ dossier n° {number}</translation>
         <location line="+4"/>
         <source>Up to date at {time}</source>
         <translation>À jour à {time}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not synced with central yet</source>
+        <translation>Pas encore synchronisé avec le central</translation>
     </message>
     <message>
         <location line="+3"/>
