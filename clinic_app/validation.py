@@ -53,7 +53,8 @@ def _too_long(field: str, limit: int) -> InvalidInput:
 
 def clean_line(value: object, field: str, *, limit: int, required: bool = False) -> str:
     """One line of text: spaces collapsed, no invisible characters, at most ``limit``."""
-    text = " ".join(_text_of(value, field).split())
+    # NFC: "Zoé" typed with a combining accent is stored, printed and signed as one "é".
+    text = unicodedata.normalize("NFC", " ".join(_text_of(value, field).split()))
     _refuse_invisible(text, field, multiline=False)
     if required and not text:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field is required."), field=field)
@@ -64,7 +65,7 @@ def clean_line(value: object, field: str, *, limit: int, required: bool = False)
 
 def clean_text(value: object, field: str, *, limit: int, required: bool = False) -> str:
     """Free text (notes): line breaks kept, no invisible characters, at most ``limit``."""
-    text = _text_of(value, field).strip()
+    text = unicodedata.normalize("NFC", _text_of(value, field).strip())
     _refuse_invisible(text, field, multiline=True)
     if required and not text:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field is required."), field=field)

@@ -256,3 +256,9 @@ def test_names_from_many_languages_are_welcome(nurse: Session) -> None:
     for given, family in (("Ɛkua", "Ŋgɔ"), ("Jean-Baptiste", "D'Almeida"), ("Ndèye", "M'Bengue")):
         register_patient(nurse, PatientForm(given, family, "female"))
     assert names(nurse, "ngo") == {"Ɛkua Ŋgɔ"} or names(nurse, "ŋgɔ") == {"Ɛkua Ŋgɔ"}
+
+
+def test_a_name_typed_with_a_combining_accent_is_kept_composed(nurse: Session) -> None:
+    patient = register_patient(nurse, PatientForm("Zoe\u0301", "N'Guessan", "female"))
+    assert patient.given_name == "Zoé"  # one character: printed and signed alike
+    assert names(nurse, "zoé") == {"Zoé N'Guessan"}

@@ -156,3 +156,38 @@ def test_an_enrolled_clinic_that_never_synced_says_so_not_zero_waiting() -> None
     status = SyncMonitor(enrolled=True, pending=0).status()
     assert status.state is SyncState.WAITING
     assert status.describe(ZoneInfo("UTC")).template == "Not synced with central yet"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("https://central.example.org/", "https://central.example.org"),
+        (" https://central.example.org/api/v1 ", "https://central.example.org"),
+        ("http://127.0.0.1:8765/api/v1/", "http://127.0.0.1:8765"),
+        ("https://example.org/central", "https://example.org/central"),
+    ],
+)
+def test_the_server_address_is_kept_without_the_apis_prefix(typed: str, kept: str) -> None:
+    from clinic_app.sync.service import check_server_url
+
+    assert check_server_url(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "central.example.org",
+        "ftp://x",
+        "https://",
+        "https://op:secret@central.example.org",
+        "https://central.example.org/?token=1",
+    ],
+)
+def test_a_server_address_that_is_no_address_or_holds_a_password_is_refused(typed: str) -> None:
+    from clinic_app.errors import InvalidInput
+    from clinic_app.sync.service import check_server_url
+
+    with pytest.raises(InvalidInput) as caught:
+        check_server_url(typed)
+    assert caught.value.field == "server_url"
+    assert "secret" not in str(caught.value)

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from clinic_app.clock import from_iso, to_iso, utc_now
 from clinic_app.errors import ClinicError, InvalidInput
@@ -51,7 +52,7 @@ from clinic_app.session import Session
 from clinic_app.storage.keys import held_unless_busy
 from clinic_app.storage.store import Store, Tx
 from clinic_app.sync import hlc
-from clinic_app.sync.client import DEFAULT_TIMEOUT, CentralClient
+from clinic_app.sync.client import API_PREFIX, DEFAULT_TIMEOUT, CentralClient
 from clinic_app.sync.errors import (
     EnrolmentAnswerInvalid,
     EnrolmentRefused,
@@ -179,11 +180,28 @@ def last_success(store: Store) -> datetime | None:
 
 
 def check_server_url(server_url: str) -> str:
-    url = server_url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")) or len(url) < len("http://x"):
+    """Central's address as kept: ``https://host[:port][/path]``, no credentials in it.
+
+    The API's own prefix, if pasted (``…/api/v1``), is taken off.
+    """
+    url = str(server_url).strip().rstrip("/")
+    if url.endswith(API_PREFIX):
+        url = url[: -len(API_PREFIX)].rstrip("/")
+    parts = urlsplit(url) if url.startswith(("http://", "https://")) else None
+    if parts is None or not parts.hostname or parts.query or parts.fragment:
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors", "The central server address starts with https:// (or http://)."
+            ),
+            field="server_url",
+        )
+    if "@" in parts.netloc:
+        # The address is kept and shown: a password in it would be too.
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "Leave the user name and password out of the server address; "
+                "type them in their own fields.",
             ),
             field="server_url",
         )

@@ -2868,7 +2868,7 @@ dossier n° {number}</translation>
         <translation>Ce texte est trop long ({n} caractères au plus).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <location line="+11"/>
         <source>This field is required.</source>
         <translation>Ce champ est obligatoire.</translation>
@@ -2963,7 +2963,7 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+69"/>
-        <location filename="../../clinic_app/validation.py" line="-52"/>
+        <location filename="../../clinic_app/validation.py" line="-53"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
     </message>
@@ -3193,9 +3193,14 @@ dossier n° {number}</translation>
         <translation>Une synchronisation est déjà en cours ; attendez qu’elle se termine.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/service.py" line="+185"/>
+        <location filename="../../clinic_app/sync/service.py" line="+193"/>
         <source>The central server address starts with https:// (or http://).</source>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Leave the user name and password out of the server address; type them in their own fields.</source>
+        <translation>Ne mettez ni identifiant ni mot de passe dans l’adresse du serveur ; saisissez-les dans leurs propres champs.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/sync/status.py" line="+119"/>
