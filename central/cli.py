@@ -88,12 +88,15 @@ def shown_url(url: str | URL) -> str:
         return "(unparseable URL)"
 
 
-def database_url(explicit: str | None, data_dir: Path) -> str:
+def database_url(explicit: str | None, data_dir: Path | None) -> str:
+    """``--database-url``, else an explicit ``--data-dir``, else ``$CENTRAL_DATABASE_URL``,
+    else SQLite in the default folder: what the operator typed wins over the environment."""
     if explicit:
         return explicit
     from_env = os.environ.get(DATABASE_URL_ENV)
-    if from_env:
+    if from_env and data_dir is None:
         return from_env
+    data_dir = data_dir if data_dir is not None else DEFAULT_DATA_DIR
     if data_dir.exists() and not data_dir.is_dir():
         raise UsageError(f"the data folder {data_dir} is a file, not a folder")
     try:
@@ -109,7 +112,7 @@ def database_url(explicit: str | None, data_dir: Path) -> str:
 
 def open_database(args: argparse.Namespace) -> Engine:
     """The engine with every table made; each way it can fail is one worded UsageError."""
-    url = database_url(args.database_url, Path(args.data_dir))
+    url = database_url(args.database_url, Path(args.data_dir) if args.data_dir else None)
     try:
         engine = make_engine(url)
     except NoSuchModuleError as exc:
@@ -144,7 +147,9 @@ def _parser() -> argparse.ArgumentParser:
         help=f"SQLAlchemy URL (default: ${DATABASE_URL_ENV}, else SQLite)",
     )
     common.add_argument(
-        "--data-dir", default=str(DEFAULT_DATA_DIR), help="folder of the embedded SQLite database"
+        "--data-dir",
+        default=None,
+        help=f"folder of the embedded SQLite database (default: {DEFAULT_DATA_DIR})",
     )
 
     parser = _Parser(prog=PROG, description=__doc__.split("\n")[0])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-data", help="create a demo clinic and print its accounts")
     demo.add_argument("--data-dir", type=Path, required=True, dest="demo_dir")
     demo.add_argument("--patients", type=int, default=50)
+    demo.add_argument(
+        "--site-code",
+        default="TRV",
+        help="the clinic's code at central (a second demo clinic "
+        "enrolled with the same central needs its own)",
+    )
 
     enrol = commands.add_parser("enrol", help="enrol this clinic with the central service")
     enrol.add_argument("--data-dir", type=Path, required=True, dest="clinic_dir")
@@ -116,13 +123,20 @@ def _carry(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command is not None:
+        # A command says what went wrong in its own one line; the program's log lines
+        # (English, for the admin's log file) would only repeat it. The window logs.
+        logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "demo-data":
             from clinic_app.demo import create_demo_clinic, format_accounts
 
             recovery_keys: list[str] = []
             accounts = create_demo_clinic(
-                args.demo_dir, patients=args.patients, on_recovery_key=recovery_keys.append
+                args.demo_dir,
+                patients=args.patients,
+                on_recovery_key=recovery_keys.append,
+                site_code=args.site_code,
             )
             print(format_accounts(args.demo_dir, accounts))
             print("Recovery key (opens the clinic if every password is lost):", *recovery_keys)

@@ -435,6 +435,7 @@ def create_demo_clinic(
     cost: KdfCost = STANDARD_COST,
     seed: int = 2026,
     on_recovery_key: Callable[[str], None] | None = None,
+    site_code: str = SITE_CODE,
 ) -> list[DemoAccount]:
     """Make a demo clinic in ``data_dir``; return its accounts (recovery key: ``on_recovery_key``).
 
@@ -452,7 +453,7 @@ def create_demo_clinic(
     admin = create_clinic(
         data_dir,
         clinic_name=CLINIC_NAME,
-        site_code=SITE_CODE,
+        site_code=site_code,
         timezone=TIMEZONE,
         admin_username=admin_account.username,
         admin_password=admin_account.password,

@@ -159,3 +159,21 @@ def check_instant(value: object, field: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Enter a date and time."), field=field)
     return value
+
+
+# Central's rule (central.protocol.SITE_CODE_PATTERN; a test keeps them equal): the code
+# is printed in every document number, ORD-TRV-2026-000001.
+SITE_CODE_PATTERN = re.compile(r"[A-Z0-9]{2,10}")
+
+
+def check_site_code(value: object) -> str:
+    """A clinic's site code, upper-cased: 2 to 10 letters or digits."""
+    code = clean_line(value, "site_code", limit=40, required=True).upper()
+    if not SITE_CODE_PATTERN.fullmatch(code):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors", "The site code has 2 to 10 letters or digits, for example TRV."
+            ),
+            field="site_code",
+        )
+    return code

@@ -333,3 +333,16 @@ def test_operator_made_on_the_command_line_can_enrol(central: CentralProcess) ->
             public_key=public_key(),
         )
     assert token
+
+
+def test_an_explicit_data_folder_wins_over_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from central.cli import DATABASE_URL_ENV, database_url
+
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgresql+psycopg://central@db/central")
+    assert (
+        database_url(None, tmp_path / "c") == f"sqlite:///{(tmp_path / 'c').resolve()}/central.db"
+    )
+    assert database_url(None, None) == "postgresql+psycopg://central@db/central"
+    assert database_url("sqlite:///x.db", tmp_path / "c") == "sqlite:///x.db"

@@ -119,7 +119,7 @@ def test_creating_a_clinic_twice_changes_nothing(clinic_dir: Path) -> None:
         create_clinic(
             clinic_dir,
             clinic_name="X",
-            site_code="X",
+            site_code="XX",
             timezone="UTC",
             admin_username="admin",
             admin_password="another-pass-1",
@@ -226,3 +226,29 @@ def test_a_session_open_during_a_rekey_is_told_to_log_in_again(clinic_dir: Path)
     assert "log in again" in str(caught.value)
     nurse.close()
     result.session.close()
+
+
+@pytest.mark.parametrize("code", ["T", "TRV-2", "trv!", "ABCDEFGHIJK", ""])
+def test_a_site_code_central_would_refuse_is_refused_at_set_up(tmp_path: Path, code: str) -> None:
+    from clinic_app.errors import InvalidInput
+    from clinic_app.security.accounts import create_clinic
+
+    with pytest.raises(InvalidInput) as caught:
+        create_clinic(
+            tmp_path / "clinic",
+            clinic_name="Centre",
+            site_code=code,
+            timezone="Africa/Abidjan",
+            admin_username="admin",
+            admin_password="admin-pass-1",
+            admin_display_name="Admin",
+        )
+    assert caught.value.field == "site_code"
+    assert not (tmp_path / "clinic" / "clinic.db").exists()
+
+
+def test_the_clinics_site_code_rule_is_centrals() -> None:
+    from central.protocol import SITE_CODE_PATTERN as CENTRALS
+    from clinic_app.validation import SITE_CODE_PATTERN
+
+    assert SITE_CODE_PATTERN.pattern == CENTRALS.pattern

@@ -76,6 +76,7 @@ from clinic_app.storage.store import (
     open_store,
     prepare_data_folder,
 )
+from clinic_app.validation import check_site_code
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -652,6 +653,7 @@ def create_clinic(
     from clinic_app.security.recovery import make_recovery_key, recovery_secret
 
     clinic_zone(timezone)
+    site_code = check_site_code(site_code)
     admin_username = check_username(admin_username)
     check_password_rules(admin_password, username=admin_username)
     prepare_data_folder(data_dir)
@@ -673,7 +675,7 @@ def create_clinic(
             settings = {
                 "clinic_id": clinic_id,
                 "clinic_name": clinic_name.strip(),
-                "site_code": site_code.strip().upper(),
+                "site_code": site_code,
                 "timezone": timezone,
                 "language": "fr",
                 "signing_key": base64.b64encode(signing_key.private_bytes_raw()).decode(),

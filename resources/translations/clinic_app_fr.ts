@@ -2899,6 +2899,11 @@ dossier n° {number}</translation>
         <translation>Saisissez une date et une heure.</translation>
     </message>
     <message>
+        <location line="+14"/>
+        <source>The site code has 2 to 10 letters or digits, for example TRV.</source>
+        <translation>Le code du site compte 2 à 10 lettres ou chiffres, par exemple TRV.</translation>
+    </message>
+    <message>
         <location filename="../../clinic_app/records/consultations.py" line="-29"/>
         <location line="+120"/>
         <source>Name the substance the patient is allergic to.</source>
@@ -2930,7 +2935,7 @@ dossier n° {number}</translation>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="-78"/>
+        <location filename="../../clinic_app/validation.py" line="-92"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
@@ -3018,7 +3023,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Trop d’essais manqués ; réessayez dans {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/security/accounts.py" line="+89"/>
+        <location filename="../../clinic_app/security/accounts.py" line="+90"/>
         <source>Too many failed attempts; try again in {minutes} min.</source>
         <translation>Trop d’essais manqués ; réessayez dans {minutes} min.</translation>
     </message>
@@ -3068,7 +3073,7 @@ dossier n° {number}</translation>
         <translation>L’institution a désactivé ce compte au central ; il ne peut plus se connecter dans ce centre. S’il s’agit d’une erreur, demandez à l’administrateur du centre de contacter le central.</translation>
     </message>
     <message>
-        <location line="+552"/>
+        <location line="+553"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
@@ -3311,7 +3316,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Le nombre de patients de démonstration doit être zéro ou plus.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/demo.py" line="+447"/>
+        <location filename="../../clinic_app/demo.py" line="+448"/>
         <source>The number of demo patients must be from 0 to {max}.</source>
         <translation>Le nombre de patients de démonstration doit être compris entre 0 et {max}.</translation>
     </message>
