@@ -188,6 +188,18 @@ def test_bad_prescription_line_is_refused_and_nothing_written(
     assert doctor.store.one("SELECT count(*) AS n FROM document_counters")["n"] == 0  # type: ignore[index]
 
 
+def test_the_same_medicine_twice_on_one_prescription_is_refused(
+    doctor: Session, encounter: tuple[str, str], catalogue: list[str]
+) -> None:
+    lines = [
+        PrescriptionLine(catalogue[0], "1 comprimé", "3 fois par jour", 5, 15),
+        PrescriptionLine(catalogue[0], "2 comprimés", "1 fois par jour", 2, 4),
+    ]
+    with pytest.raises(InvalidInput, match="Line 2"):
+        write_prescription(doctor, patient_id=encounter[0], encounter_id=None, lines=lines)
+    assert list_prescriptions(doctor) == []
+
+
 def test_the_same_diagnosis_twice_on_one_consultation_is_refused(
     doctor: Session, encounter: tuple[str, str]
 ) -> None:

@@ -147,6 +147,20 @@ def write_prescription(
             max=MAX_LINES,
         )
     lines = [_check_line(line, index) for index, line in enumerate(lines)]
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        if line.catalogue_item_id in seen:
+            # Two lines of one drug: the dispensary would count its stock twice over.
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "Line {line}: this medicine is already on the prescription; "
+                    "change the first line's dose or quantity instead.",
+                ),
+                field="lines",
+                line=index + 1,
+            )
+        seen.add(line.catalogue_item_id)
     issued = clock()
     site_code = session.store.setting("site_code") or "XXX"
     prescription_id = new_id()

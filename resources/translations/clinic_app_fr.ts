@@ -3010,7 +3010,12 @@ dossier n° {number}</translation>
         <translation>Une ordonnance comporte au plus {max} lignes.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+10"/>
+        <source>Line {line}: this medicine is already on the prescription; change the first line&apos;s dose or quantity instead.</source>
+        <translation>Ligne {line} : ce médicament figure déjà sur l’ordonnance ; modifiez plutôt la dose ou la quantité de la première ligne.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>Line {n}: this drug is not in the catalogue.</source>
         <translation>Ligne {n} : ce médicament n’est pas au catalogue.</translation>
     </message>
