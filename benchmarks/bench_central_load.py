@@ -438,7 +438,9 @@ async def flat_load(
 class ServedCentral:
     """``clinic-central serve --workers N`` on a database, stopped on exit."""
 
-    def __init__(self, folder: Path, database_url: str, workers: int) -> None:
+    def __init__(
+        self, folder: Path, database_url: str, workers: int, threads: int | None = None
+    ) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -448,6 +450,8 @@ class ServedCentral:
         command += ["--port", str(self.port), "--database-url", database_url]
         command += ["--data-dir", str(folder), "--log-level", "warning"]
         command += ["--workers", str(workers)]
+        if threads is not None:
+            command += ["--threads", str(threads)]
         self.log_path = folder / "central.log"
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -572,6 +576,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clinics", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="central worker processes")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="requests per worker at once (central's default)"
+    )
     parser.add_argument("--mode", choices=("all", "synced", "paced", "flat"), default="all")
     parser.add_argument(
         "--rates",
@@ -608,11 +615,12 @@ def main() -> int:
             create_operator(engine, *OPERATOR, hasher=CHEAP_HASHER)
         finally:
             engine.dispose()
-        central = ServedCentral(work / "central", url, args.workers)
+        central = ServedCentral(work / "central", url, args.workers, args.threads)
         try:
             serving = central.workers() or [psutil.Process(central.process.pid)]
             print(
-                f"central: clinic-central serve --workers {args.workers}: "
+                f"central: clinic-central serve --workers {args.workers}"
+                f"{f' --threads {args.threads}' if args.threads else ''}: "
                 f"{len(serving)} serving process(es), pids {[w.pid for w in serving]}"
             )
             clinics = [Clinic(n) for n in range(args.clinics)]

@@ -200,6 +200,13 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes (default 1); several need no shared memory: "
         "PostgreSQL in production, SQLite's file locking for a demo",
     )
+    serve.add_argument(
+        "--threads",
+        type=_threads,
+        default=None,
+        help="requests each worker handles at once (default 6): more workers, not more "
+        "threads, for more load",
+    )
     commands.add_parser(
         "migrate",
         parents=[common],
@@ -368,6 +375,12 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> None:
     print(f"link {link_id} {'confirmed' if new else 'already confirmed'}")
 
 
+def _threads(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 200:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of threads (1 to 200)")
+    return int(text)
+
+
 def _workers(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= 64:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of workers (1 to 64)")
@@ -384,11 +397,12 @@ def _serve(engine: Engine, args: argparse.Namespace) -> None:
     """Run uvicorn: one process on ``engine``, or ``--workers`` processes each with its own."""
     import uvicorn
 
-    from central.api import create_app
+    from central.api import THREADS_ENV, THREADS_PER_WORKER, create_app
 
+    threads = args.threads or THREADS_PER_WORKER
     if args.workers == 1:
         uvicorn.run(
-            create_app(engine),
+            create_app(engine, threads=threads),
             host=args.host,
             port=args.port,
             log_level=args.log_level,
@@ -398,6 +412,7 @@ def _serve(engine: Engine, args: argparse.Namespace) -> None:
     # Each worker is a fresh process that opens the database itself (the schema is already
     # migrated here, once): the URL travels by environment, never on a command line.
     os.environ[DATABASE_URL_ENV] = engine.url.render_as_string(hide_password=False)
+    os.environ[THREADS_ENV] = str(threads)
     engine.dispose()
     uvicorn.run(
         "central.api:app_from_environment",

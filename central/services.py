@@ -901,6 +901,15 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
     after = _check_int(after, "after")
     limit = _check_int(limit, "limit", 1, MAX_PULL_LIMIT)
     with read_transaction(engine) as conn:
+        # Every change numbered up to the counter has committed (writers take the counter
+        # first and commit in order), so an answer that is not full may move the cursor
+        # to it even when none of them is this clinic's to see: otherwise a clinic whose
+        # own pushes are all there is would scan every clinic's changes again at each pull.
+        head = int(
+            conn.execute(
+                select(counters.c.value).where(counters.c.name == CHANGE_COUNTER)
+            ).scalar_one()
+        )
         linked = _patients_seen_by(site_id)
         visible = or_(
             records.c.site_id.is_(None),
@@ -915,6 +924,7 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
                 and_(
                     visible,
                     records.c.change_seq > after,
+                    records.c.change_seq <= head,
                     records.c.kind.not_in(UPLOAD_ONLY_KINDS),  # audit trails stay at central
                 )
             )
@@ -926,7 +936,9 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
         Change(int(row.change_seq), row.kind, row.id, json.loads(row.payload))
         for row in rows[:limit]
     ]
-    return PullPage(page, page[-1].seq if page else after, more)
+    if more:
+        return PullPage(page, page[-1].seq, more)
+    return PullPage(page, max(head, after), more)
 
 
 def restamp_patient_records(conn: Connection, patient_ids: Sequence[str]) -> int:

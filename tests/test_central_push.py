@@ -340,3 +340,25 @@ def test_a_refused_batch_stores_none_of_its_new_records(engine: Engine) -> None:
     assert (refusal.status, refusal.code) == (403, "site_refused")
     assert rows(engine, ("encounter", theirs["id"])) == {}
     assert rows(engine, ("patient", awa_id))[("patient", awa_id)]["payload"]["village"] == "Anono"
+
+
+def test_a_pull_that_finds_nothing_to_see_moves_the_cursor_to_the_head(engine: Engine) -> None:
+    # A clinic whose own pushes are all there is must not scan them again at every pull.
+    mine, other = enrol(engine), enrol(engine)
+    for site in (mine, other):
+        patient_id = new_id()
+        services.push_changes(
+            engine,
+            site,
+            f"b-{new_id()}",
+            [Change(1, "patient", patient_id, patient(site, patient_id))],
+        )
+    with engine.connect() as conn:
+        head = conn.execute(
+            select(counters.c.value).where(counters.c.name == CHANGE_COUNTER)
+        ).scalar_one()
+    page = services.pull_changes(engine, mine, 0, 500)
+    assert [c.kind for c in page.changes if c.kind == "patient"] == []  # neither is for it
+    assert (page.last_seq, page.more) == (head, False)
+    again = services.pull_changes(engine, mine, page.last_seq, 500)
+    assert (again.changes, again.last_seq) == ([], head)
