@@ -26,9 +26,37 @@ PASSWORDS = {
 }
 
 
+# Copies kept in the repository, for a checkout with no ../shared beside it (a CI
+# machine): the field samples as they are, WHO's ICD-11 list as the program ships it
+# (resources/icd11, the same bytes gzipped). test_shared_copies keeps them equal.
+VENDORED = Path(__file__).resolve().parent / "data" / "shared"
+ICD11_TSV = ("data", "icd11-mms-2024-01-en.tsv")
+BUNDLED_ICD11_GZ = (
+    Path(__file__).resolve().parents[1] / "resources" / "icd11" / "icd11-mms-2024-01-en.tsv.gz"
+)
+
+
 def shared_path(*parts: str) -> Path:
-    """A file under ../shared (field samples, reference data)."""
-    return SHARED.joinpath(*parts)
+    """A file under ../shared (field samples, reference data), or its copy here."""
+    found = SHARED.joinpath(*parts)
+    if found.is_file():
+        return found
+    if parts == ICD11_TSV:
+        return _unpacked_icd11()
+    return VENDORED.joinpath(*parts)
+
+
+def _unpacked_icd11() -> Path:
+    import gzip
+    import tempfile
+
+    target = Path(tempfile.gettempdir()) / "clinic-app-tests" / ICD11_TSV[-1]
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(gzip.decompress(BUNDLED_ICD11_GZ.read_bytes()))
+        partial.replace(target)
+    return target
 
 
 def make_clinic(
