@@ -50,6 +50,7 @@ from clinic_app.errors import InvalidInput
 from clinic_app.ids import stable_id
 from clinic_app.records.icd11_tabulation import (
     BUNDLED_FILE,
+    CodeListVersion,
     content_sha256,
     read_icd11_rows,
     release_from_name,
@@ -72,25 +73,8 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # --- code lists ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CodeListInfo:
-    """One version of a code list, as clinics see it (the artefact's bytes apart)."""
-
-    name: str
-    version: int
-    release: str
-    language: str
-    entries: int
-    content_sha256: str
-    sha256: str
-    size: int
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _info(row: Any) -> CodeListInfo:
-    return CodeListInfo(
+def _info(row: Any) -> CodeListVersion:
+    return CodeListVersion(
         name=row.name,
         version=int(row.version),
         release=row.release,
@@ -151,7 +135,7 @@ def seed_icd11(
     *,
     release: str | None = None,
     language: str | None = None,
-) -> tuple[CodeListInfo, bool]:
+) -> tuple[CodeListVersion, bool]:
     """Store the ICD-11 list of ``path`` (default: the list the clinics ship) as a new version.
 
     Returns the version clinics will get and whether it is new. Rows central
@@ -184,7 +168,7 @@ def seed_icd11(
             and (latest.release, latest.language) == (release, language)
         ):
             return _info(latest), False
-        info = CodeListInfo(
+        info = CodeListVersion(
             name=ICD11,
             version=(int(latest.version) if latest is not None else 0) + 1,
             release=release,
@@ -200,7 +184,7 @@ def seed_icd11(
     return info, True
 
 
-def latest_code_list(engine: Engine, name: str) -> CodeListInfo | None:
+def latest_code_list(engine: Engine, name: str) -> CodeListVersion | None:
     with read_transaction(engine) as conn:
         row = conn.execute(
             select(*_INFO_COLUMNS)
@@ -211,7 +195,7 @@ def latest_code_list(engine: Engine, name: str) -> CodeListInfo | None:
     return _info(row) if row is not None else None
 
 
-def code_list_content(engine: Engine, name: str, version: int) -> tuple[CodeListInfo, bytes]:
+def code_list_content(engine: Engine, name: str, version: int) -> tuple[CodeListVersion, bytes]:
     """One version's artefact; 404 ``unknown_code_list`` if central has no such version."""
     with read_transaction(engine) as conn:
         row = conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -137,9 +138,12 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test run, dropped at the end."""
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database (its SQLAlchemy URL), dropped afterwards.
+
+    Skips the test when no PostgreSQL answers, saying so.
+    """
     import secrets
 
     import psycopg
@@ -148,7 +152,7 @@ def postgres_url() -> Iterator[str]:
         admin_conn = psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=2, autocommit=True)
     except psycopg.Error as exc:
         pytest.skip(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} ({type(exc).__name__})")
-    name = f"central_test_{os.getpid()}_{secrets.token_hex(4)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     with admin_conn:
         admin_conn.execute(f'CREATE DATABASE "{name}"')
@@ -156,6 +160,13 @@ def postgres_url() -> Iterator[str]:
             yield f"{base}/{name}"
         finally:
             admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped at the end."""
+    with new_postgres_database("central_test") as url:
+        yield url
 
 
 @pytest.fixture(

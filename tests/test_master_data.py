@@ -8,7 +8,6 @@ SQLCipher folders; the bad link is tests/faultproxy.py.
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 import shutil
 import stat
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 from central_process import CHEAP_HASHER, OPERATOR, CentralProcess
-from conftest import PASSWORDS, POSTGRES_ADMIN_URL, make_clinic, shared_path
+from conftest import PASSWORDS, make_clinic, new_postgres_database, shared_path
 from faultproxy import FaultProxy
 from sqlalchemy import select, update
 from sync_helpers import FAST, enrol
@@ -72,20 +71,8 @@ def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'central-db' / 'central.db'}"
         return
-    import psycopg
-
-    try:
-        admin_conn = psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=2, autocommit=True)
-    except psycopg.Error as exc:
-        pytest.skip(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} ({type(exc).__name__})")
-    name = f"central_master_{os.getpid()}_{secrets.token_hex(4)}"
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    with admin_conn:
-        admin_conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{base}/{name}"
-        finally:
-            admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with new_postgres_database("central_master") as url:
+        yield url
 
 
 def started_central(database_url: str, data_dir: Path) -> CentralProcess:

@@ -24,11 +24,31 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from clinic_app.errors import InvalidInput
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.records.search import index_key
+
+
+@dataclass(frozen=True)
+class CodeListVersion:
+    """One version of a code list as central announces it (``GET /api/v1/master-data``):
+    the same fields at both ends, the artefact's bytes apart."""
+
+    name: str
+    version: int
+    release: str
+    language: str
+    entries: int
+    content_sha256: str  # of the rows (content_sha256 below): "the clinic holds it already"
+    sha256: str  # of the artefact's bytes: checks the download
+    size: int
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 REQUIRED_COLUMNS = frozenset(
     {"code", "title", "class_kind", "chapter", "is_leaf", "linearization_uri"}

@@ -46,6 +46,7 @@ from clinic_app.records.icd11 import (
     install_icd11_artefact,
     installed_code_list,
 )
+from clinic_app.records.icd11_tabulation import CodeListVersion
 from clinic_app.security.accounts import apply_staff_directory
 from clinic_app.session import Session
 from clinic_app.storage.store import Store, Tx
@@ -64,20 +65,6 @@ PARTIAL_SUFFIX = ".part"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SITE_CODE = re.compile(r"[A-Z0-9]{2,10}")
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
-
-
-@dataclass(frozen=True)
-class CodeListVersion:
-    """One code list as central announces it."""
-
-    name: str
-    version: int
-    release: str
-    language: str
-    entries: int
-    content_sha256: str
-    sha256: str
-    size: int
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,11 @@ class ConflictsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (2, 3):  # the two values, with where and when each was typed
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.empty = caption(self.tr("No conflict is waiting."), "muted")
         self.error = ErrorLabel()
@@ -144,19 +148,34 @@ class ConflictsDialog(QDialog):
             when=format_instant(to_iso(when), self.desk.session.zone),
         )
 
+    def _field_label(self, name: str) -> str:
+        labels = {
+            "given_name": self.tr("Given name(s)"),
+            "family_name": self.tr("Family name"),
+            "sex": self.tr("Sex"),
+            "birth_date": self.tr("Date of birth"),
+            "national_id": self.tr("National number"),
+            "phone": self.tr("Phone"),
+            "village": self.tr("Village"),
+        }
+        return labels.get(name, name)
+
     def _fill(self) -> None:
         self.table.setRowCount(len(self.conflicts))
         for row, conflict in enumerate(self.conflicts):
             cells = (
                 self._patient_name(conflict.patient_id),
-                conflict.field or conflict.record_kind,
+                self._field_label(conflict.field or conflict.record_kind),
                 self._side(conflict.value_a, conflict.version_a),
                 self._side(conflict.value_b, conflict.version_b),
                 conflict.kept_value or "",
                 format_instant(conflict.detected_at, self.desk.session.zone),
             )
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
         self.empty.setVisible(not self.conflicts)
         if self.conflicts:
             self.table.selectRow(0)

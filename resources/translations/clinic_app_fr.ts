@@ -445,12 +445,12 @@
     <name>ConflictsDialog</name>
     <message>
         <location filename="../../clinic_app/ui/conflicts.py" line="+55"/>
-        <location line="+46"/>
+        <location line="+50"/>
         <source>Conflicts to settle</source>
         <translation>Conflits à régler</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-44"/>
         <source>The same information was changed in two places without either seeing the other. Choose the right value; it then replaces the other everywhere.</source>
         <translation>La même information a été modifiée à deux endroits sans que l’un voie l’autre. Choisissez la bonne valeur : elle remplacera l’autre partout.</translation>
     </message>
@@ -485,7 +485,7 @@
         <translation>Détecté</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
         <source>No conflict is waiting.</source>
         <translation>Aucun conflit en attente.</translation>
     </message>
@@ -505,11 +505,46 @@
         <translation>Fermer</translation>
     </message>
     <message>
+        <location line="+56"/>
+        <source>Given name(s)</source>
+        <translation>Prénom(s)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Family name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date of birth</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>National number</source>
+        <translation>N° national</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Village</source>
+        <translation>Village</translation>
+    </message>
+    <message>
         <source>Settling conflicts is not available in this version of the program.</source>
         <translation type="vanished">Le règlement des conflits n’est pas disponible dans cette version du programme.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="-21"/>
         <source>this clinic</source>
         <translation>ce centre</translation>
     </message>
@@ -2910,7 +2945,7 @@ dossier n° {number}</translation>
         <translation>Indiquez la substance à laquelle le patient est allergique.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/icd11_tabulation.py" line="+54"/>
+        <location filename="../../clinic_app/records/icd11_tabulation.py" line="+74"/>
         <source>This file is not a WHO ICD-11 tabulation (columns code, title, class_kind...).</source>
         <translation>Ce fichier n’est pas une tabulation CIM-11 de l’OMS (colonnes code, title, class_kind…).</translation>
     </message>
