@@ -56,7 +56,7 @@ def test_a_nurse_keeps_the_first_value_and_the_conflict_is_gone(
     assert dialog.table.rowCount() == 1
     row = [dialog.table.item(0, column).text() for column in range(dialog.COLUMNS)]
     assert row[0] == "Kouamé Adjoua"
-    assert row[1] == "village"
+    assert row[1] == "Village"  # the field as the form names it, not the column
     assert row[2].startswith("Anoumabo — this clinic")
     assert row[3].startswith("Treichville — another clinic")
     assert dialog.keep_a.isEnabled()
