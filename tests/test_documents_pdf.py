@@ -204,6 +204,7 @@ def test_long_prescription_numbers_its_pages(doctor: Session, out: Path) -> None
         text = page.extract_text()
         assert f"Page {number} / {len(pages)}" in text
         assert prescription.number in text  # every page says which prescription it belongs to
+        assert "MENSAH Kofi" in text  # and whose it is, should the sheets come apart
     assert "20. " in " ".join(page.extract_text() for page in pages)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
+from conftest import PASSWORDS, make_clinic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clinic_app.documents.signing import ForgedDocument
+from clinic_app.documents.verification import UnknownIssuingClinic
 from clinic_app.errors import InvalidInput, NotFound, PermissionDenied
 from clinic_app.inventory.catalogue import (
     find_by_gtin,
@@ -26,17 +30,24 @@ from clinic_app.inventory.stock import (
     ExpiredLot,
     InsufficientStock,
     LotExpiryConflict,
+    NoPrescriptionScanned,
+    NotAPrescription,
+    PrescriptionNotHere,
     ReceiptLine,
     UnknownProduct,
     dispense_prescription,
+    dispensed_prescriptions,
     item_balance,
+    prescription_for_dispensing,
     receive_stock,
     stock_on_hand,
     write_off_expired,
 )
+from clinic_app.records.certificates import SickLeaveForm, issue_sick_leave_certificate
 from clinic_app.records.patients import PatientForm, register_patient
-from clinic_app.records.prescriptions import PrescriptionLine, write_prescription
+from clinic_app.records.prescriptions import PrescriptionLine, get_prescription, write_prescription
 from clinic_app.resources import resource_path
+from clinic_app.security.accounts import login
 from clinic_app.session import Session
 
 PARACETAMOL = "03614142000018"  # reorder level 500
@@ -408,6 +419,99 @@ def test_same_drug_on_two_lines_does_not_count_the_same_boxes_twice(
 def test_unknown_prescription_is_not_found(storekeeper: Session) -> None:
     with pytest.raises(NotFound):
         dispense_prescription(storekeeper, "no-such-prescription")
+
+
+# --- the paper the patient hands over ------------------------------------------------------
+
+
+def test_the_prescriptions_qr_code_or_number_finds_it_at_the_store(
+    storekeeper: Session, doctor: Session, prescribe: Callable[..., str]
+) -> None:
+    prescription = get_prescription(doctor, prescribe((PARACETAMOL, 10)))
+    qr_text = prescription.signature
+    assert qr_text.startswith("CA1:")
+    # As scanners type it: with an Enter or a tab after it, with Caps Lock on.
+    for scanned in (qr_text, qr_text + "\r\n", "\t" + qr_text.lower() + "\n"):
+        assert prescription_for_dispensing(storekeeper, scanned).id == prescription.id
+    # The number, from the printed barcode or typed from the paper.
+    for typed in (
+        prescription.number,
+        f"  {prescription.number.lower()} ",
+        "ORD - TRV" + (prescription.number[len("ORD-TRV") :]),
+    ):
+        assert prescription_for_dispensing(storekeeper, typed).id == prescription.id
+
+
+def test_an_altered_or_foreign_code_is_refused_at_the_store(
+    storekeeper: Session,
+    doctor: Session,
+    prescribe: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    qr_text = get_prescription(doctor, prescribe((PARACETAMOL, 10))).signature
+    # One character of the signed text changed (Base45 keeps it decodable).
+    position = len(qr_text) // 2
+    altered = (
+        qr_text[:position] + ("A" if qr_text[position] != "A" else "B") + qr_text[position + 1 :]
+    )
+    with pytest.raises(ForgedDocument):
+        prescription_for_dispensing(storekeeper, altered)
+    with pytest.raises(ForgedDocument):
+        prescription_for_dispensing(storekeeper, "CA1:not base45 at all ~~")
+    certificate = issue_sick_leave_certificate(
+        doctor,
+        SickLeaveForm(
+            get_prescription(doctor, prescribe((ORS, 2))).patient_id,
+            None,
+            MONDAY,
+            3,
+            "initial",
+            outings_allowed=True,
+        ),
+        clock=on(MONDAY),
+    )
+    with pytest.raises(NotAPrescription) as caught:
+        prescription_for_dispensing(storekeeper, certificate.signature)
+    assert certificate.number in str(caught.value)
+    with pytest.raises(PrescriptionNotHere) as missing:
+        prescription_for_dispensing(storekeeper, "ORD-TRV-2019-999999")
+    assert "ORD-TRV-2019-999999" in str(missing.value)
+    for nothing in ("", "   ", "\r\n", "x" * 10_000):
+        with pytest.raises((NoPrescriptionScanned, PrescriptionNotHere)):
+            prescription_for_dispensing(storekeeper, nothing)
+    # A prescription printed by a clinic whose key this one has never received.
+    other_dir = tmp_path / "other-clinic"
+    other_dir.mkdir()
+    make_clinic(other_dir, site_code="ABO", clinic_name="Centre de santé d'Abobo")
+    other_doctor = login(other_dir, "doctor", PASSWORDS["doctor"])
+    try:
+        with other_doctor.transaction() as tx:
+            upsert_catalogue_items(tx, read_catalogue_file(resource_path("demo", "catalogue.tsv")))
+        item = find_by_gtin(other_doctor, PARACETAMOL)
+        assert item is not None
+        foreign = write_prescription(
+            other_doctor,
+            patient_id=register_patient(other_doctor, PatientForm("Awa", "Traoré", "female")).id,
+            encounter_id=None,
+            lines=[PrescriptionLine(item.id, "1 comprimé", "3 fois par jour", 5, 10)],
+        )
+    finally:
+        other_doctor.close()
+    with pytest.raises(UnknownIssuingClinic) as unknown:
+        prescription_for_dispensing(storekeeper, foreign.signature)
+    assert "ABO" in str(unknown.value)
+
+
+def test_the_store_sees_which_prescriptions_it_has_dispensed(
+    storekeeper: Session, nurse: Session, prescribe: Callable[..., str]
+) -> None:
+    receive(storekeeper, PARACETAMOL, "P1", date(2031, 1, 1), 100)
+    first, second = prescribe((PARACETAMOL, 10)), prescribe((PARACETAMOL, 5))
+    assert dispensed_prescriptions(storekeeper, [first, second]) == set()
+    dispense_prescription(storekeeper, first, clock=on(MONDAY))
+    assert dispensed_prescriptions(storekeeper, [first, second, "unknown"]) == {first}
+    with pytest.raises(PermissionDenied):
+        prescription_for_dispensing(nurse, "ORD-TRV-2030-000001")
 
 
 # --- who may -----------------------------------------------------------------------------

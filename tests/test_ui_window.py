@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sync_helpers import enrol
 
+from clinic_app.inventory.catalogue import find_by_gtin, read_catalogue_file, upsert_catalogue_items
+from clinic_app.inventory.stock import ReceiptLine, item_balance, receive_stock
 from clinic_app.records.consultations import patient_consultations
 from clinic_app.records.patients import PatientForm, register_patient
+from clinic_app.records.prescriptions import PrescriptionLine, write_prescription
+from clinic_app.resources import resource_path
 from clinic_app.security.accounts import login
 from clinic_app.session import Session
 from clinic_app.storage.keys import TEST_COST
@@ -199,6 +203,64 @@ def test_storekeeper_scan_field_reads_a_gs1_scan(qtbot: QtBot, clinic_app: Clini
     assert reception.error.isVisible()
     assert "clé de contrôle" in reception.error.text()
     assert not reception.receive.isEnabled()
+
+
+def test_storekeeper_scans_the_patients_prescription_and_dispenses_it(
+    qtbot: QtBot, clinic_app: ClinicApp, clinic_dir: Path
+) -> None:
+    doctor = login(clinic_dir, "doctor", PASSWORDS["doctor"])
+    try:
+        with doctor.transaction() as tx:
+            upsert_catalogue_items(tx, read_catalogue_file(resource_path("demo", "catalogue.tsv")))
+        item = find_by_gtin(doctor, "03614142000018")
+        assert item is not None
+        patient = register_patient(doctor, PatientForm("Awa", "Koné", "female"))
+        written = [
+            write_prescription(
+                doctor,
+                patient_id=patient.id,
+                encounter_id=None,
+                lines=[PrescriptionLine(item.id, "1 comprimé", "3 fois par jour", 5, quantity)],
+            )
+            for quantity in (10, 20)
+        ]
+    finally:
+        doctor.close()
+    handed_over = written[0]  # the older one: not the row the list starts on
+    window = logged_in_window(qtbot, clinic_app, "store")
+    page = window.show_page(PAGE_STOCK)
+    assert isinstance(page, StockPage)
+    assert page.reception is not None
+    assert page.dispensary is not None
+    dispensary = page.dispensary
+    assert clinic_app.desk is not None
+    receive_stock(clinic_app.desk.session, ReceiptLine(item.gtin, "P1", date(2031, 1, 1), 100))
+    clinic_app.desk.announce("stock")
+
+    # The paper scanned where the focus is, the box field: the dispensary takes it.
+    qtbot.keyClicks(page.reception.scan_field, handed_over.signature)
+    qtbot.keyClick(page.reception.scan_field, Qt.Key.Key_Return)
+    row = dispensary.table.currentRow()
+    assert dispensary.table.item(row, 1).text() == handed_over.number
+    assert dispensary.table.item(row, 3).text() == "À dispenser"
+    assert not page.reception.error.isVisible()
+    qtbot.mouseClick(dispensary.dispense, Qt.MouseButton.LeftButton)
+    assert dispensary.done.text().startswith("Dispensé : 10 ×")
+    row = dispensary.table.currentRow()
+    assert dispensary.table.item(row, 1).text() == handed_over.number
+    assert dispensary.table.item(row, 3).text() == "Dispensée"
+
+    # An altered code: refused in French, nothing selected anew, nothing dispensed.
+    middle = len(handed_over.signature) // 2
+    altered = handed_over.signature[:middle] + (
+        "A" if handed_over.signature[middle] != "A" else "B"
+    )
+    altered += handed_over.signature[middle + 1 :]
+    qtbot.keyClicks(dispensary.scan_field, altered)
+    qtbot.keyClick(dispensary.scan_field, Qt.Key.Key_Return)
+    assert dispensary.error.isVisible()
+    assert "n’est pas valide" in dispensary.error.text()
+    assert item_balance(clinic_app.desk.session, item.id) == 90
 
 
 def test_the_status_bar_says_up_to_date_and_warns_of_a_clock_two_hours_ahead(

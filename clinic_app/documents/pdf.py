@@ -179,6 +179,7 @@ class _Letterhead:
     duplicate_word: str | None
     footer: str
     page_label: str  # "Page {n} / {total}"
+    patient_name: str  # under the number from page 2 on: a loose sheet still says whose it is
     total_pages: int = 1
 
 
@@ -202,6 +203,17 @@ def _draw_letterhead(head: _Letterhead) -> Callable[[Any, Any], None]:
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 9)
         canvas.drawRightString(width - MARGIN, top - 5 * mm, head.number)
+        if doc.page > 1:
+            _draw_fitted_right(
+                canvas,
+                head.patient_name,
+                right=width - MARGIN,
+                y=top - 10 * mm,
+                room=width
+                - 2 * MARGIN
+                - pdfmetrics.stringWidth(head.site_line, REGULAR, 8)
+                - 6 * mm,
+            )
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, top - 13 * mm, width - MARGIN, top - 13 * mm)
@@ -219,6 +231,17 @@ def _draw_letterhead(head: _Letterhead) -> Callable[[Any, Any], None]:
         canvas.restoreState()
 
     return draw
+
+
+def _draw_fitted_right(canvas: Any, text: str, *, right: float, y: float, room: float) -> None:
+    """``text`` right-aligned, smaller if need be, and shortened with "…" past 6 pt."""
+    size = 8.0
+    while size > 6 and pdfmetrics.stringWidth(text, BOLD, size) > room:
+        size -= 0.5
+    while len(text) > 1 and pdfmetrics.stringWidth(text, BOLD, size) > room:
+        text = text[:-2].rstrip() + "…"
+    canvas.setFont(BOLD, size)
+    canvas.drawRightString(right, y, text)
 
 
 def _draw_duplicate_mark(word: str) -> Callable[[Any, Any], None]:
@@ -487,9 +510,10 @@ def _user_name(tx: Tx, user_id: str) -> str:
 
 
 def _letterhead(
-    session: Session, labels: Mapping[str, str], number: str, duplicate: bool
+    session: Session, labels: Mapping[str, str], number: str, patient: Patient, duplicate: bool
 ) -> _Letterhead:
     return _Letterhead(
+        patient_name=f"{patient.family_name.upper()} {patient.given_name}".strip(),
         clinic_name=session.clinic_name,
         site_line=labels["site"].format(site=session.store.setting("site_code") or ""),
         number=number,
@@ -552,7 +576,8 @@ def _prescription_bytes(
     duplicate: bool,
     clock: Clock,
 ) -> bytes:
-    head = _letterhead(session, labels, prescription.number, duplicate)
+    patient = _patient(tx, prescription.patient_id)
+    head = _letterhead(session, labels, prescription.number, patient, duplicate)
     return _render(
         labels["prescription_title"],
         head,
@@ -686,7 +711,8 @@ def _certificate_bytes(
     duplicate: bool,
     clock: Clock,
 ) -> bytes:
-    head = _letterhead(session, labels, certificate.number, duplicate)
+    patient = _patient(tx, certificate.patient_id)
+    head = _letterhead(session, labels, certificate.number, patient, duplicate)
     return _render(
         labels["certificate_title"],
         head,

@@ -27,10 +27,13 @@ from datetime import date, datetime
 from typing import Any
 
 from clinic_app.clock import Clock, local_date, to_iso, utc_now
+from clinic_app.documents.signing import PREFIX
+from clinic_app.documents.verification import verify_clinic_document
 from clinic_app.errors import ClinicError, InvalidInput, NotFound
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
 from clinic_app.inventory.catalogue import CatalogueItem
+from clinic_app.records.prescriptions import Prescription, get_prescription
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row, Tx
@@ -42,12 +45,17 @@ __all__ = [
     "InsufficientStock",
     "InvalidInput",
     "LotExpiryConflict",
+    "NoPrescriptionScanned",
+    "NotAPrescription",
+    "PrescriptionNotHere",
     "ReceiptLine",
     "StockLine",
     "UnknownProduct",
     "WrittenOff",
     "dispense_prescription",
+    "dispensed_prescriptions",
     "item_balance",
+    "prescription_for_dispensing",
     "receive_stock",
     "stock_on_hand",
     "write_off_expired",
@@ -100,6 +108,29 @@ class AlreadyDispensed(ClinicError):
         "errors",
         "Prescription {number} was already dispensed ({drug}); it is not dispensed "
         "twice. Nothing was changed.",
+    )
+
+
+class PrescriptionNotHere(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Prescription {number} is not in this clinic's records. Check the number on the "
+        "paper; a prescription from another clinic is dispensed by that clinic's store.",
+    )
+
+
+class NotAPrescription(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "This code is document {number}, not a prescription. Scan the code printed on "
+        "the prescription.",
+    )
+
+
+class NoPrescriptionScanned(ClinicError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Scan the code printed on the prescription, or type its number (ORD-…).",
     )
 
 
@@ -447,6 +478,54 @@ def item_balance(session: Session, catalogue_item_id: str) -> int:
 
 
 # --- dispensing -----------------------------------------------------------------
+
+
+MAX_SCANNED_LENGTH = 4_000  # a prescription's QR text is a few hundred characters
+
+
+def prescription_for_dispensing(session: Session, scanned: str) -> Prescription:
+    """The prescription a patient hands over, from its QR code or its number.
+
+    The QR code (``CA1:…``) is checked against the issuing clinic's key before
+    anything is looked up, so a forged or altered paper is refused
+    (``ForgedDocument``); a number (typed, or read from the printed barcode)
+    is looked up as written. Raises ``NotAPrescription`` for a certificate's
+    code and ``PrescriptionNotHere`` for a number this clinic never recorded.
+    """
+    session.require(Action.DISPENSE)
+    # Upper case: Base45 has no small letters, so a scanner typing with Caps Lock
+    # on changes nothing; the ends lose a scanner's Enter or tab.
+    text = str(scanned or "").strip().upper()
+    if not text or len(text) > MAX_SCANNED_LENGTH:
+        raise NoPrescriptionScanned()
+    if text.startswith(PREFIX):
+        verified = verify_clinic_document(session, text)  # Base45 may hold spaces: kept
+        if verified.kind != "prescription":
+            raise NotAPrescription(number=verified.number)
+        number = verified.number
+    else:
+        number = "".join(text.split())
+    row = session.store.one("SELECT id FROM prescriptions WHERE number = ?", (number,))
+    if row is None:
+        raise PrescriptionNotHere(number=number[:40])
+    return get_prescription(session, str(row["id"]))
+
+
+def dispensed_prescriptions(session: Session, prescription_ids: Sequence[str]) -> set[str]:
+    """Which of these prescriptions the store has already handed out."""
+    session.require(Action.VIEW_STOCK)
+    dispensed: set[str] = set()
+    for start in range(0, len(prescription_ids), 500):
+        chunk = list(prescription_ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        rows = session.store.all(
+            "SELECT DISTINCT i.prescription_id FROM prescription_items i "
+            "JOIN stock_movements m ON m.prescription_item_id = i.id "
+            f"WHERE i.prescription_id IN ({marks})",
+            tuple(chunk),
+        )
+        dispensed.update(str(r["prescription_id"]) for r in rows)
+    return dispensed
 
 
 def dispense_prescription(

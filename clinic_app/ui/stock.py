@@ -7,6 +7,7 @@ Enter again receives, and the focus returns to the scan field for the next box.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.documents.signing import PREFIX
 from clinic_app.errors import ClinicError
 from clinic_app.inventory.catalogue import find_by_gtin
 from clinic_app.inventory.scanning import ScanResult, parse_scan
@@ -36,17 +38,19 @@ from clinic_app.inventory.stock import (
     Dispensed,
     ReceiptLine,
     dispense_prescription,
+    dispensed_prescriptions,
+    prescription_for_dispensing,
     receive_stock,
     stock_on_hand,
 )
-from clinic_app.records.prescriptions import list_prescriptions
+from clinic_app.records.prescriptions import Prescription, list_prescriptions
 from clinic_app.security.permissions import Action
 from clinic_app.ui.desk import Change, Desk
 from clinic_app.ui.display import format_date
 from clinic_app.ui.forms import ErrorLabel, FieldErrors, caption
 from clinic_app.ui.i18n import tr_error, tr_message
 from clinic_app.ui.login import primary
-from clinic_app.ui.theme import DANGER
+from clinic_app.ui.theme import DANGER, MUTED
 
 EXPIRED_BACKGROUND = QColor("#fee4e2")
 LOW_BACKGROUND = QColor("#fef0c7")
@@ -75,6 +79,7 @@ class Reception(QGroupBox):
         super().__init__(self.tr("Receive a delivery"), parent)
         self.desk = desk
         self.scan: ScanResult | None = None
+        self.prescription_scanned: Callable[[str], None] | None = None
         self.scan_field = QLineEdit()
         self.scan_field.setObjectName("scanField")
         self.scan_field.setPlaceholderText(self.tr("Scan the barcode on the box"))
@@ -134,6 +139,11 @@ class Reception(QGroupBox):
 
     def read_scan(self) -> None:
         raw = self.scan_field.text()
+        if self.prescription_scanned is not None and _is_prescription_code(raw):
+            # The patient's paper scanned into the box field: the dispensary takes it.
+            self.scan_field.clear()
+            self.prescription_scanned(raw)
+            return
         self.done.clear()
         self.errors.clear()
         self.problems.hide()
@@ -212,12 +222,17 @@ class Dispensary(QGroupBox):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Dispense a prescription"), parent)
         self.desk = desk
-        self.table = _read_only_table([self.tr("Drugs"), self.tr("Number"), self.tr("Date")])
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
+        # The paper the patient hands over: its QR code is checked against the
+        # issuing clinic's key, its barcode (or the number typed) found.
+        self.scan_field = QLineEdit()
+        self.scan_field.setObjectName("prescriptionScanField")
+        self.scan_field.setPlaceholderText(
+            self.tr("Scan the prescription's QR code, or type its number")
         )
-        self.table.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.ResizeToContents
+        self.scan_field.setMinimumHeight(34)
+        self.scan_field.returnPressed.connect(self.find_scanned)
+        self.table = _read_only_table(
+            [self.tr("Drugs"), self.tr("Number"), self.tr("Date"), self.tr("Status")]
         )
         self.table.doubleClicked.connect(lambda _: self.try_dispense())
         self.error = ErrorLabel()
@@ -229,35 +244,77 @@ class Dispensary(QGroupBox):
         buttons.addWidget(self.done, 1)
         buttons.addWidget(self.dispense)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.scan_field)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.reload()
 
     def reload(self) -> None:
-        prescriptions = list_prescriptions(self.desk.session)
+        selected = self._selected_id()
         self.table.setRowCount(0)
+        self._add_rows(list_prescriptions(self.desk.session))
+        if selected is not None:
+            self._select(selected)
+
+    def _add_rows(self, prescriptions: list[Prescription], *, at_top: bool = False) -> None:
+        done = dispensed_prescriptions(self.desk.session, [p.id for p in prescriptions])
         for prescription in prescriptions:
-            row = self.table.rowCount()
+            row = 0 if at_top else self.table.rowCount()
             self.table.insertRow(row)
             drugs = ", ".join(item.drug_name for item in prescription.items)
             issued = prescription.issued_at.astimezone(self.desk.session.zone)
-            cells = (drugs, prescription.number, issued.strftime("%d/%m/%Y %H:%M"))
+            status = self.tr("Dispensed") if prescription.id in done else self.tr("To dispense")
+            cells = (drugs, prescription.number, issued.strftime("%d/%m/%Y %H:%M"), status)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, prescription.id)
+                if prescription.id in done:
+                    cell.setForeground(QBrush(QColor(MUTED)))
                 self.table.setItem(row, column, cell)
 
-    def try_dispense(self) -> None:
+    def _selected_id(self) -> str | None:
         row = self.table.currentRow()
         cell = self.table.item(row, 0) if row >= 0 else None
-        if cell is None:
+        return str(cell.data(Qt.ItemDataRole.UserRole)) if cell is not None else None
+
+    def _select(self, prescription_id: str) -> bool:
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, 0)
+            if cell is not None and cell.data(Qt.ItemDataRole.UserRole) == prescription_id:
+                self.table.selectRow(row)
+                self.table.scrollToItem(cell)
+                return True
+        return False
+
+    def take_scan(self, raw: str) -> None:
+        self.scan_field.setText(raw)
+        self.find_scanned()
+
+    def find_scanned(self) -> None:
+        """Select the prescription whose code or number was scanned into the field."""
+        self.done.clear()
+        try:
+            prescription = prescription_for_dispensing(self.desk.session, self.scan_field.text())
+        except ClinicError as error:
+            self.error.show_text(tr_error(error))
+            self.scan_field.setFocus()
+            self.scan_field.selectAll()
+            return
+        self.error.show_text("")
+        self.scan_field.clear()
+        if not self._select(prescription.id):  # older than the list shows
+            self._add_rows([prescription], at_top=True)
+            self._select(prescription.id)
+        self.dispense.setFocus()
+
+    def try_dispense(self) -> None:
+        prescription_id = self._selected_id()
+        if prescription_id is None:
             self.error.show_text(self.tr("Choose a prescription in the list."))
             return
         try:
-            dispensed = dispense_prescription(
-                self.desk.session, str(cell.data(Qt.ItemDataRole.UserRole))
-            )
+            dispensed = dispense_prescription(self.desk.session, prescription_id)
         except ClinicError as error:
             self.done.clear()
             self.error.show_text(tr_error(error))
@@ -269,6 +326,12 @@ class Dispensary(QGroupBox):
             )
         )
         self.desk.announce("stock")
+        self.scan_field.setFocus()  # the next patient's paper
+
+
+def _is_prescription_code(raw: str) -> bool:
+    text = raw.strip().upper()
+    return text.startswith((PREFIX, "ORD-"))
 
 
 def _dispensed_text(dispensed: Dispensed) -> str:
@@ -344,6 +407,8 @@ class StockPage(QWidget):
         if desk.may(Action.DISPENSE):
             self.dispensary = Dispensary(desk)
             top.addWidget(self.dispensary, 1)
+        if self.reception is not None and self.dispensary is not None:
+            self.reception.prescription_scanned = self.dispensary.take_scan
         if top.count():
             layout.addLayout(top)
         self.on_hand = StockOnHand(desk)

@@ -734,12 +734,17 @@
 <context>
     <name>Dispensary</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+213"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+223"/>
         <source>Dispense a prescription</source>
         <translation>Dispenser une ordonnance</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
+        <source>Scan the prescription&apos;s QR code, or type its number</source>
+        <translation>Scannez le code QR de l’ordonnance, ou tapez son numéro</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Drugs</source>
         <translation>Médicaments</translation>
     </message>
@@ -754,17 +759,32 @@
         <translation>Date</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Dispense</source>
         <translation>Dispenser</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+26"/>
+        <source>Dispensed</source>
+        <translation>Dispensée</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To dispense</source>
+        <translation>À dispenser</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>Choose a prescription in the list.</source>
         <translation>Choisissez une ordonnance dans la liste.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Dispensed: {lines}.</source>
         <translation>Dispensé : {lines}.</translation>
     </message>
@@ -1546,12 +1566,12 @@ dossier n° {number}</translation>
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="-192"/>
+        <location filename="../../clinic_app/ui/stock.py" line="-245"/>
         <source>Receive a delivery</source>
         <translation>Réceptionner une livraison</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Scan the barcode on the box</source>
         <translation>Scannez le code-barres de la boîte</translation>
     </message>
@@ -1590,7 +1610,7 @@ dossier n° {number}</translation>
         <translation>Quantité</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Not in the catalogue: ask central to add it, or check the box.</source>
         <translation>Absent du catalogue : demandez au central de l’ajouter, ou vérifiez la boîte.</translation>
     </message>
@@ -1951,7 +1971,7 @@ dossier n° {number}</translation>
 <context>
     <name>StockOnHand</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+87"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+140"/>
         <source>Product</source>
         <translation>Produit</translation>
     </message>
@@ -3253,7 +3273,7 @@ dossier n° {number}</translation>
         <translation>La synchronisation s’est arrêtée sur un problème inattendu. Rien n’est perdu ; prévenez l’administrateur du centre.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/inventory/stock.py" line="+67"/>
+        <location filename="../../clinic_app/inventory/stock.py" line="+75"/>
         <source>This product (GTIN {gtin}) is not in the catalogue. Check the code or ask central to add it.</source>
         <translation>Ce produit (GTIN {gtin}) n’est pas au catalogue. Vérifiez le code ou demandez au central de l’ajouter.</translation>
     </message>
@@ -3278,7 +3298,22 @@ dossier n° {number}</translation>
         <translation>L’ordonnance {number} a déjà été dispensée ({drug}) ; elle ne l’est pas deux fois. Rien n’a été modifié.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+8"/>
+        <source>Prescription {number} is not in this clinic&apos;s records. Check the number on the paper; a prescription from another clinic is dispensed by that clinic&apos;s store.</source>
+        <translation>L’ordonnance {number} n’est pas dans les dossiers de ce centre. Vérifiez le numéro sur le papier ; une ordonnance d’un autre centre est dispensée par le magasin de ce centre.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This code is document {number}, not a prescription. Scan the code printed on the prescription.</source>
+        <translation>Ce code est celui du document {number}, pas d’une ordonnance. Scannez le code imprimé sur l’ordonnance.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Scan the code printed on the prescription, or type its number (ORD-…).</source>
+        <translation>Scannez le code imprimé sur l’ordonnance, ou tapez son numéro (ORD-…).</translation>
+    </message>
+    <message>
+        <location line="+84"/>
         <source>The quantity must be a whole number.</source>
         <translation>La quantité doit être un nombre entier.</translation>
     </message>
@@ -3332,7 +3367,7 @@ dossier n° {number}</translation>
         <translation>Le lot {lot} ne contient pas autant de stock.</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+273"/>
         <source>The only {drug} left (lot {lot}, {balance} {unit}) expired on {expiry}: it must not be dispensed. Write the lot off and order more. Nothing was dispensed.</source>
         <translation>Le seul {drug} restant (lot {lot}, {balance} {unit}) est périmé depuis le {expiry} : il ne doit pas être dispensé. Sortez ce lot du stock et commandez-en. Rien n’a été dispensé.</translation>
     </message>
