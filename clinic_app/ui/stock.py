@@ -268,6 +268,7 @@ class Dispensary(QGroupBox):
             cells = (drugs, prescription.number, issued.strftime("%d/%m/%Y %H:%M"), status)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(text)  # a long list of drugs is cut short in its column
                 cell.setData(Qt.ItemDataRole.UserRole, prescription.id)
                 if prescription.id in done:
                     cell.setForeground(QBrush(QColor(MUTED)))
