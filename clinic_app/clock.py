@@ -41,5 +41,10 @@ def local_date(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 
 
+def shown_date(day: date) -> str:
+    """A date as the clinic writes it, on paper and in messages: 31/12/2026."""
+    return day.strftime("%d/%m/%Y")
+
+
 def format_local(instant: datetime, zone: ZoneInfo, pattern: str = "%d/%m/%Y %H:%M") -> str:
     return instant.astimezone(zone).strftime(pattern)

@@ -205,7 +205,57 @@ def test_lost_separator_after_the_lot_is_repaired_and_said() -> None:
 
 def test_lost_separator_between_lot_and_serial_is_flagged_not_hidden() -> None:
     result = scan(PARACETAMOL + "21SN42")
-    assert has_problem(result, "may run into a serial number")
+    assert has_problem(result, "may run into other fields")
+
+
+# A scan field that lost the GS after a variable-length lot (an unconfigured
+# scanner, a window that drops control characters): whatever the lot swallowed
+# is either recovered and said, or flagged — never a wrong lot with no word.
+AMOXICILLIN_GTIN = "0108800154310022"
+
+
+@pytest.mark.parametrize(
+    ("with_gs", "lot_read"),
+    [
+        (f"]d2{AMOXICILLIN_GTIN}1728113010LOT7\x1d30100", "LOT7"),  # then a quantity
+        (f"]d2{AMOXICILLIN_GTIN}172811301012AB\x1d21SER99", "12AB"),  # then a serial
+        (f"]d2{AMOXICILLIN_GTIN}172811301012AB\x1d71012345678", "12AB"),  # national number
+    ],
+)
+def test_fields_swallowed_by_a_lot_whose_separator_was_lost_are_flagged(
+    with_gs: str, lot_read: str
+) -> None:
+    assert scan(with_gs).lot == lot_read
+    assert not has_problem(scan(with_gs), "may run into")
+    without_gs = scan(with_gs.replace("\x1d", ""))
+    assert without_gs.lot != lot_read  # the code itself cannot say where the lot ended
+    assert has_problem(without_gs, "may run into other fields")
+
+
+def test_a_gtin_and_expiry_swallowed_by_a_lot_put_first_are_recovered_and_said() -> None:
+    result = scan(f"]d21012ABC{AMOXICILLIN_GTIN}17281130")
+    assert (result.gtin, result.lot, result.expiry) == (
+        "08800154310022",
+        "12ABC",
+        date(2028, 11, 30),
+    )
+    assert has_problem(result, "separator was missing")
+    assert has_problem(result, "(01)08800154310022")
+
+
+@pytest.mark.parametrize(
+    ("typed", "not_read"),
+    [
+        ("(01)08800154310022(17)281130(10)K(552)", "(552)"),
+        ("(01)08800154310022(10)A(B)", "(B)"),
+        ("(01)08800154310022(10)A(21", "(21"),
+    ],
+)
+def test_hand_typed_brackets_are_read_in_full_or_refused(typed: str, not_read: str) -> None:
+    # biip skips a bracketed part it cannot read: lot "K" would be a silent misreading.
+    with pytest.raises(ScanError) as refused:
+        scan(typed)
+    assert not_read in str(refused.value)
 
 
 def test_hand_typed_brackets_with_spaces_are_read() -> None:
@@ -400,7 +450,7 @@ def test_unicode_junk_is_refused_as_characters_no_barcode_holds(raw: str) -> Non
 def test_expired_lot_is_read_and_flagged() -> None:
     result = scan(PARACETAMOL, today=date(2027, 7, 1))
     assert result.expiry == date(2027, 6, 30)
-    assert has_problem(result, "expired on 2027-06-30")
+    assert has_problem(result, "expired on 30/06/2027")
 
 
 def test_lot_expiring_within_ninety_days_is_flagged() -> None:

@@ -178,7 +178,7 @@ def test_expired_lot_is_refused_at_receipt(storekeeper: Session, catalogue: dict
     before = ledger_counts(storekeeper)
     with pytest.raises(ExpiredLot) as caught:
         receive(storekeeper, PARACETAMOL, "OLD1", MONDAY - timedelta(days=1), 50)
-    assert "expired on 2030-03-03" in str(caught.value)
+    assert "expired on 03/03/2030" in str(caught.value)
     assert ledger_counts(storekeeper) == before
 
 
@@ -242,8 +242,8 @@ def test_lot_received_again_with_another_expiry_is_refused(
     receive(storekeeper, PARACETAMOL, "P1", date(2031, 1, 31), 10)
     with pytest.raises(LotExpiryConflict) as caught:
         receive(storekeeper, PARACETAMOL, "P1", date(2031, 2, 28), 10)
-    assert "2031-01-31" in str(caught.value)
-    assert "2031-02-28" in str(caught.value)
+    assert "31/01/2031" in str(caught.value)
+    assert "28/02/2031" in str(caught.value)
     assert item_balance(storekeeper, catalogue[PARACETAMOL]) == 10
 
 
@@ -329,6 +329,23 @@ def test_more_than_the_stock_is_refused_and_nothing_is_written(
     # The paracetamol line could have been served: all lines or none.
     assert ledger_counts(storekeeper) == before
     assert item_balance(storekeeper, catalogue[PARACETAMOL]) == 100
+
+
+def test_when_several_expired_lots_are_all_that_is_left_each_is_named(
+    storekeeper: Session, catalogue: dict[str, str], prescribe: Callable[..., str]
+) -> None:
+    for lot, quantity, days_before in (("ORS-A", 4, 3), ("ORS-B", 30, 2), ("ORS-C", 41, 1)):
+        expiry = MONDAY - timedelta(days=days_before)
+        receive(storekeeper, ORS, lot, expiry, quantity, day=MONDAY - timedelta(days=60))
+    prescription_id = prescribe((ORS, 2))
+    before = ledger_counts(storekeeper)
+    with pytest.raises(ExpiredLot) as caught:
+        dispense_prescription(storekeeper, prescription_id, clock=on(MONDAY))
+    message = str(caught.value)
+    assert "75" in message  # all that is left, not the first lot's 4
+    for lot in ("ORS-A", "ORS-B", "ORS-C"):
+        assert lot in message
+    assert ledger_counts(storekeeper) == before
 
 
 def test_when_only_expired_stock_is_left_it_must_be_written_off(

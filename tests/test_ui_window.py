@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from central_process import CentralProcess
 from conftest import PASSWORDS
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sync_helpers import enrol
 
 from clinic_app.inventory.catalogue import find_by_gtin, read_catalogue_file, upsert_catalogue_items
+from clinic_app.inventory.scanning import GS, GS_SHOWN
 from clinic_app.inventory.stock import ReceiptLine, item_balance, receive_stock
 from clinic_app.records.consultations import patient_consultations
 from clinic_app.records.patients import PatientForm, register_patient
@@ -203,6 +205,39 @@ def test_storekeeper_scan_field_reads_a_gs1_scan(qtbot: QtBot, clinic_app: Clini
     assert reception.error.isVisible()
     assert "clé de contrôle" in reception.error.text()
     assert not reception.receive.isEnabled()
+
+
+def test_the_scan_field_keeps_the_separator_a_scanner_sends(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "store")
+    page = window.show_page(PAGE_STOCK)
+    assert isinstance(page, StockPage)
+    reception = page.reception
+    assert reception is not None
+    field = reception.scan_field
+    # Lot 12AB, GS, then a quantity (30)100: without the GS the lot would read 12AB30100.
+    qtbot.keyClicks(field, "]d20108800154310022172811301012AB")
+    # As an X11 scanner sends it: the control character itself, as Ctrl+].
+    QApplication.sendEvent(
+        field,
+        QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier, GS
+        ),
+    )
+    qtbot.keyClicks(field, "30100")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert reception.lot.text() == "12AB"
+    assert reception.expiry.date().toString("yyyy-MM-dd") == "2028-11-30"
+    assert not reception.problems.isVisible() or "run into" not in reception.problems.text()
+
+    field.clear()
+    qtbot.keyClicks(field, "]d20108800154310022172811301012AB")
+    qtbot.keyClick(field, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "21SER99")
+    assert GS_SHOWN in field.text()
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert reception.lot.text() == "12AB"
 
 
 def test_storekeeper_scans_the_patients_prescription_and_dispenses_it(

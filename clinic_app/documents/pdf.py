@@ -64,7 +64,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from clinic_app.clock import Clock, format_local, local_date, utc_now
+from clinic_app.clock import Clock, format_local, local_date, shown_date, utc_now
 from clinic_app.documents.labels import printed_labels
 from clinic_app.documents.signing import verify_document
 from clinic_app.errors import ClinicError, NotFound
@@ -162,10 +162,6 @@ def _styles() -> _Styles:
 def _text(value: object) -> str:
     """Data as Paragraph markup: a '&' or '<' in a drug name must print, not break the PDF."""
     return escape(str(value))
-
-
-def _show(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # --- the page around the content ----------------------------------------------
@@ -403,7 +399,7 @@ def _patient_lines(
         ),
     ]
     if patient.birth_date is not None:
-        born = labels["born_on"].format(date=_show(patient.birth_date))
+        born = labels["born_on"].format(date=shown_date(patient.birth_date))
         lines.append(
             Paragraph(f"{_text(born)} ({_text(_age(labels, patient, on_day))})", styles.body)
         )
@@ -613,7 +609,7 @@ def _prescription_story(
                 labels,
                 prescription.number,
                 labels["date"],
-                _show(issued_day),
+                shown_date(issued_day),
                 labels["prescriber"],
                 _user_name(tx, prescription.prescriber_id),
             ),
@@ -764,7 +760,7 @@ def _certificate_story(
                 labels,
                 certificate.number,
                 labels["issued_on"],
-                _show(issued_day),
+                shown_date(issued_day),
                 labels["doctor"],
                 doctor,
             ),
@@ -787,9 +783,9 @@ def _certificate_story(
             [
                 Paragraph(_text(value), big)
                 for value in (
-                    _show(certificate.start_date),
+                    shown_date(certificate.start_date),
                     str(certificate.days),
-                    _show(certificate.end_date),
+                    shown_date(certificate.end_date),
                     labels["yes"] if certificate.outings_allowed else labels["no"],
                 )
             ],

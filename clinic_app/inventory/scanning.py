@@ -38,6 +38,7 @@ from biip.gs1_messages import GS1Message
 from biip.gtin import Gtin
 from biip.rcn import Rcn
 
+from clinic_app.clock import shown_date
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import QT_TRANSLATE_NOOP, Message
 
@@ -51,12 +52,15 @@ SOON_EXPIRY_DAYS = 90
 FAR_EXPIRY_YEARS = 10
 
 GS = "\x1d"
+GS_SHOWN = "\u241d"  # ␝, how a scan field shows the GS it cannot display
 
 # Every way the GS (FNC1) separator reaches us from a keyboard wedge or a test
 # file. None of these can be part of a GS1 value ("\\", "^", "]", "{", "[" are
 # outside GS1's 82-character set); "<GS>" could in theory, but no lot is
 # printed that way.
-_SEPARATOR_SPELLINGS = re.compile(r"\\x1d|\\u001d|<GS>|\{GS\}|\[GS\]|\^\]|\u241d", re.IGNORECASE)
+_SEPARATOR_SPELLINGS = re.compile(
+    r"\\x1d|\\u001d|<GS>|\{GS\}|\[GS\]|\^\]|" + GS_SHOWN, re.IGNORECASE
+)
 
 _SYMBOLOGY = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 _GS1_MESSAGE_SYMBOLOGIES = frozenset({"]C1", "]e0", "]d2", "]Q3", "]J1"})
@@ -529,7 +533,7 @@ def _bad_date(ai: str, digits: str) -> ScanError:
 
 def _hri(body: str) -> list[GS1ElementString]:
     try:
-        return list(GS1Message.parse_hri(body, config=_CONFIG).element_strings)
+        elements = list(GS1Message.parse_hri(body, config=_CONFIG).element_strings)
     except ParseError as exc:
         raise ScanError(
             QT_TRANSLATE_NOOP(
@@ -539,6 +543,25 @@ def _hri(body: str) -> list[GS1ElementString]:
             ),
             reason="unreadable",
         ) from exc
+    # biip reads the bracketed fields it knows and skips what it cannot read
+    # ("(10)K(552)" gives lot K): every typed character must be in a field read.
+    typed = "".join(body.split())
+    read = "".join(element.as_hri() for element in elements)
+    if typed != read:
+        same = 0
+        while same < min(len(typed), len(read)) and typed[same] == read[same]:
+            same += 1
+        raise ScanError(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The typed code could not be read in full: {rest} is not part of it. Type "
+                "it as printed under the barcode, for example "
+                "(01)03614142000018(17)270630(10)LOT2024A.",
+            ),
+            reason="trailing_garbage",
+            rest=_shown(typed[same:] or typed),
+        )
+    return elements
 
 
 def _digital_link(body: str) -> list[GS1ElementString]:
@@ -578,7 +601,7 @@ def _read_elements(
     for element in elements:
         if element.ai.ai in _DATE_AIS and element.date is None:
             raise _bad_date(element.ai.ai, element.value)
-    if not delimited and _single(elements, "17") is None:
+    if not delimited:
         elements = _split_lost_separator(elements, problems)
 
     gtin_element = _single(elements, "01")
@@ -620,13 +643,13 @@ def _read_elements(
                 )
             )
         )
-    elif serial is None and not (delimited or had_separator) and _may_hide_a_serial(lot):
+    elif not (delimited or had_separator) and _may_hide_fields(lot):
         problems.append(
             _problem(
                 QT_TRANSLATE_NOOP(
                     "scanning",
-                    "The lot {lot} may run into a serial number because a separator was lost. "
-                    "Check the lot printed on the box.",
+                    "The lot {lot} may run into other fields (a serial number, a quantity) "
+                    "because a separator was lost. Check the lot printed on the box.",
                 ),
                 lot=lot,
             )
@@ -641,7 +664,7 @@ def _read_elements(
                         "The code has a best-before date ({date}) but no expiry date: type the "
                         "expiry date from the box.",
                     ),
-                    date=best_before.date.isoformat(),
+                    date=shown_date(best_before.date),
                 )
             )
         else:
@@ -681,50 +704,79 @@ def _read_elements(
     return ScanResult(gtin.as_gtin_14(), lot, expiry, serial, tuple(problems), symbology)
 
 
-def _may_hide_a_serial(lot: str) -> bool:
-    # "10LOT21SERIAL" with its separator lost reads as one lot "LOT21SERIAL".
-    return re.search(r".21.", lot) is not None
+def _may_hide_fields(value: str) -> bool:
+    """Whether a lot read from a code with no separator could end in swallowed fields.
+
+    "10LOT21SERIAL" or "1012AB30100" with the GS after the lot lost reads as one
+    lot; a tail that reads cleanly as fields a medicine pack carries is enough
+    to ask the storekeeper to look.
+    """
+    for cut in range(1, len(value) - 2):
+        if value[cut : cut + 2] not in _SWALLOWED_AI_STARTS:
+            continue
+        tail = _quiet_element_strings(value[cut:])
+        if tail and all(e.ai.ai in _ORDINARY_AIS for e in tail):
+            return True
+    return False
+
+
+# What a swallowed field begins with: (10), (11), (15), (16), (17), (21), (24x),
+# (30), (71x) — the fields of _ORDINARY_AIS other than the GTIN.
+_SWALLOWED_AI_STARTS = frozenset({"10", "11", "15", "16", "17", "21", "24", "30", "71"})
 
 
 def _split_lost_separator(
     elements: list[GS1ElementString], problems: list[Message]
 ) -> list[GS1ElementString]:
-    """Recover an expiry swallowed by a lot or serial whose GS separator was lost.
+    """Recover a GTIN or expiry swallowed by a lot or serial whose GS separator was lost.
 
     "10BX778117261130" is lot BX7781 then expiry 2026-11-30 when the GS after the
-    lot did not reach us; biip, rightly greedy, reads lot "BX778117261130". With no
-    expiry elsewhere in the code, a variable field that *ends in* fields which
-    read cleanly and include a real (17) date is split there — and the storekeeper
-    is asked to check both against the box.
+    lot did not reach us; biip, rightly greedy, reads lot "BX778117261130". The
+    same happens to a GTIN after a lot put first ("10ABC0103614…"). When the
+    code lacks its expiry or its GTIN, a variable field that *ends in* fields
+    which read cleanly and supply what is missing (a real (17) date, a GTIN with
+    a right check digit) is split there — and the storekeeper is asked to check
+    against the box.
     """
+    missing = {"01", "17"} - {element.ai.ai for element in elements}
+    if not missing:
+        return elements
     for index, element in enumerate(elements):
         if element.ai.ai not in ("10", "21"):
             continue
-        value = element.value
+        # A lot holds at most 20 characters, so what it swallowed may go on in
+        # the fields read after it: split the text from the lot on.
+        value = element.value + "".join(e.ai.ai + e.value for e in elements[index + 1 :])
         for cut in range(1, len(value) - 7):
-            if value[cut : cut + 2] != "17":
+            if value[cut : cut + 2] not in missing:
                 continue
             tail = _quiet_element_strings(value[cut:])
-            if tail is None or not any(e.ai.ai == "17" and e.date for e in tail):
+            if tail is None or not any(
+                (e.ai.ai == "17" and e.date) or (e.ai.ai == "01" and e.gtin) for e in tail
+            ):
                 continue
             try:
                 head = GS1ElementString.parse(element.ai.ai + value[:cut], config=_CONFIG)
             except ParseError:
                 continue
-            expiry = next(e.date for e in tail if e.ai.ai == "17" and e.date)
+            lot_read = QT_TRANSLATE_NOOP(
+                "scanning",
+                "A separator was missing in the code; it was read as lot {value} followed "
+                "by {rest}. Check them against the box.",
+            )
+            serial_read = QT_TRANSLATE_NOOP(
+                "scanning",
+                "A separator was missing in the code; it was read as serial number {value} "
+                "followed by {rest}. Check them against the box.",
+            )
             problems.append(
                 _problem(
-                    QT_TRANSLATE_NOOP(
-                        "scanning",
-                        "A separator was missing in the code; it was read as {field} {value} and "
-                        "expiry {expiry}. Check both against the box.",
-                    ),
-                    field="lot" if element.ai.ai == "10" else "serial",
+                    lot_read if element.ai.ai == "10" else serial_read,
                     value=value[:cut],
-                    expiry=expiry.isoformat() if expiry else "",
+                    rest=" ".join(e.as_hri() for e in tail),
                 )
             )
-            return [*elements[:index], head, *tail, *elements[index + 1 :]]
+            return [*elements[:index], head, *tail]
     return elements
 
 
@@ -746,7 +798,7 @@ def _expiry_problems(expiry: date, today: date) -> list[Message]:
                     "scanning",
                     "This lot expired on {expiry}: it must not be received or dispensed.",
                 ),
-                expiry=expiry.isoformat(),
+                expiry=shown_date(expiry),
             )
         ]
     if expiry == today:
@@ -756,7 +808,7 @@ def _expiry_problems(expiry: date, today: date) -> list[Message]:
                     "scanning",
                     "This lot expires today ({expiry}).",
                 ),
-                expiry=expiry.isoformat(),
+                expiry=shown_date(expiry),
             )
         ]
     days = (expiry - today).days
@@ -768,7 +820,7 @@ def _expiry_problems(expiry: date, today: date) -> list[Message]:
                     "This lot expires in {days} days ({expiry}).",
                 ),
                 days=days,
-                expiry=expiry.isoformat(),
+                expiry=shown_date(expiry),
             )
         ]
     if expiry > today + timedelta(days=365 * FAR_EXPIRY_YEARS + 3):
@@ -779,7 +831,7 @@ def _expiry_problems(expiry: date, today: date) -> list[Message]:
                     "The expiry date {expiry} is more than {years} years away, which is unusual. "
                     "Check it against the box.",
                 ),
-                expiry=expiry.isoformat(),
+                expiry=shown_date(expiry),
                 years=FAR_EXPIRY_YEARS,
             )
         ]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from clinic_app.clock import Clock, local_date, to_iso, utc_now
+from clinic_app.clock import Clock, local_date, shown_date, to_iso, utc_now
 from clinic_app.documents.signing import PREFIX
 from clinic_app.documents.verification import verify_clinic_document
 from clinic_app.errors import ClinicError, InvalidInput, NotFound
@@ -201,6 +201,10 @@ def _today(session: Session, clock: Clock) -> date:
 
 def _expiry(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def _shown_expiry(expiry: date | None) -> str:
+    return shown_date(expiry) if expiry is not None else "—"
 
 
 def _is_expired(expiry: date | None, today: date) -> bool:
@@ -387,7 +391,7 @@ def receive_stock(session: Session, line: ReceiptLine, *, clock: Clock = utc_now
             raise UnknownProduct(gtin=gtin)
         drug = CatalogueItem.from_row(item).label
         if _is_expired(expiry, today):
-            raise ExpiredLot(lot=lot, drug=drug, expiry=expiry.isoformat())
+            raise ExpiredLot(lot=lot, drug=drug, expiry=shown_date(expiry))
         known = tx.one(
             "SELECT expiry FROM stock_movements WHERE catalogue_item_id = ? AND lot = ? "
             "AND kind = 'receipt' LIMIT 1",
@@ -397,8 +401,8 @@ def receive_stock(session: Session, line: ReceiptLine, *, clock: Clock = utc_now
             raise LotExpiryConflict(
                 lot=lot,
                 drug=drug,
-                known=known["expiry"] or "—",
-                given=expiry.isoformat() if expiry is not None else "—",
+                known=_shown_expiry(_expiry(known["expiry"])),
+                given=_shown_expiry(expiry),
             )
         movement_id = _write_movement(
             session,
@@ -628,7 +632,7 @@ def _refuse_short_line(
     line: Row, needed: int, available: int, expired: Sequence[tuple[str, date | None, int]]
 ) -> None:
     drug = line["drug_name"]
-    if expired and available == 0:
+    if len(expired) == 1 and available == 0:
         lot, expiry, balance = expired[0]
         raise ExpiredLot(
             QT_TRANSLATE_NOOP(
@@ -641,7 +645,20 @@ def _refuse_short_line(
             lot=lot,
             balance=balance,
             unit=line["unit"],
-            expiry=expiry.isoformat() if expiry is not None else "",
+            expiry=_shown_expiry(expiry),
+        )
+    if expired and available == 0:
+        raise ExpiredLot(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "All the {drug} left ({balance} {unit}, lots {lots}) is in expired lots: it "
+                "must not be dispensed. Write the lots off and order more. Nothing was "
+                "dispensed.",
+            ),
+            drug=drug,
+            lots=", ".join(lot for lot, _, _ in expired[:5]) + ("…" if len(expired) > 5 else ""),
+            balance=sum(balance for _, _, balance in expired),
+            unit=line["unit"],
         )
     if expired:
         raise InsufficientStock(
@@ -698,7 +715,7 @@ def write_off_expired(
                 field="lot",
                 lot=lot,
                 drug=drug,
-                expiry=expiry.isoformat() if expiry is not None else "—",
+                expiry=_shown_expiry(expiry),
             )
         balance = int(row["balance"])
         if balance <= 0:

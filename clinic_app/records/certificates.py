@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from clinic_app.clock import Clock, from_iso, local_date, to_iso, utc_now
+from clinic_app.clock import Clock, from_iso, local_date, shown_date, to_iso, utc_now
 from clinic_app.documents.numbers import next_document_number
 from clinic_app.documents.signing import sign_document
 from clinic_app.errors import InvalidInput, NotFound
@@ -133,11 +133,6 @@ def end_date_of(start_date: date, days: int) -> date:
     return start_date + timedelta(days=days - 1)
 
 
-def _show(day: date) -> str:
-    # The clinic's way of writing a date, also in error messages.
-    return day.strftime("%d/%m/%Y")
-
-
 def _check_form(form: SickLeaveForm, today: date) -> None:
     check_date(form.start_date, "start_date")
     if form.kind not in KINDS:
@@ -175,11 +170,17 @@ def _check_form(form: SickLeaveForm, today: date) -> None:
         )
     if form.start_date < today - timedelta(days=MAX_DAYS_BACK):
         raise BackDatedCertificate(
-            field="start_date", start=_show(form.start_date), max=MAX_DAYS_BACK, today=_show(today)
+            field="start_date",
+            start=shown_date(form.start_date),
+            max=MAX_DAYS_BACK,
+            today=shown_date(today),
         )
     if form.start_date > today + timedelta(days=MAX_DAYS_AHEAD):
         raise FarFutureCertificate(
-            field="start_date", start=_show(form.start_date), max=MAX_DAYS_AHEAD, today=_show(today)
+            field="start_date",
+            start=shown_date(form.start_date),
+            max=MAX_DAYS_AHEAD,
+            today=shown_date(today),
         )
 
 
@@ -217,8 +218,8 @@ def _previous_certificate(tx: Tx, form: SickLeaveForm) -> Row:
         raise BrokenExtension(
             field="start_date",
             number=number,
-            expected=_show(expected),
-            start=_show(form.start_date),
+            expected=shown_date(expected),
+            start=shown_date(form.start_date),
         )
     return previous
 
@@ -274,8 +275,8 @@ def issue_sick_leave_certificate(
             raise OverlappingCertificate(
                 field="start_date",
                 number=overlap["number"],
-                start=_show(date.fromisoformat(overlap["start_date"])),
-                end=_show(date.fromisoformat(overlap["end_date"])),
+                start=shown_date(date.fromisoformat(overlap["start_date"])),
+                end=shown_date(date.fromisoformat(overlap["end_date"])),
             )
         number = next_document_number(tx, "sick_leave_certificate", site_code, today.year)
         fields: dict[str, object] = {

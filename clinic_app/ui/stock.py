@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from clinic_app.documents.signing import PREFIX
 from clinic_app.errors import ClinicError
 from clinic_app.inventory.catalogue import find_by_gtin
-from clinic_app.inventory.scanning import ScanResult, parse_scan
+from clinic_app.inventory.scanning import GS, GS_SHOWN, ScanResult, parse_scan
 from clinic_app.inventory.stock import (
     Dispensed,
     ReceiptLine,
@@ -55,6 +55,24 @@ from clinic_app.ui.theme import DANGER, MUTED
 EXPIRED_BACKGROUND = QColor("#fee4e2")
 LOW_BACKGROUND = QColor("#fef0c7")
 NO_EXPIRY = QDate(2000, 1, 1)
+
+
+class ScanField(QLineEdit):
+    """The field a keyboard-wedge scanner types into, GS separators kept.
+
+    A scanner sends the GS (FNC1) separator that ends a lot or serial as the
+    control character 0x1D, typed as Ctrl+]. QLineEdit drops control
+    characters, and without the separator "lot 12AB, then quantity 100" reads
+    as lot "12AB30100". The field shows it as ␝ (U+241D), which parse_scan reads
+    as GS.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.text() == GS or (control and event.key() == Qt.Key.Key_BracketRight):
+            self.insert(GS_SHOWN)
+            return
+        super().keyPressEvent(event)
 
 
 def _read_only_table(headers: list[str]) -> QTableWidget:
@@ -80,7 +98,7 @@ class Reception(QGroupBox):
         self.desk = desk
         self.scan: ScanResult | None = None
         self.prescription_scanned: Callable[[str], None] | None = None
-        self.scan_field = QLineEdit()
+        self.scan_field = ScanField()
         self.scan_field.setObjectName("scanField")
         self.scan_field.setPlaceholderText(self.tr("Scan the barcode on the box"))
         self.scan_field.setMinimumHeight(38)

@@ -734,7 +734,7 @@
 <context>
     <name>Dispensary</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+223"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+241"/>
         <source>Dispense a prescription</source>
         <translation>Dispenser une ordonnance</translation>
     </message>
@@ -779,7 +779,7 @@
         <translation>À dispenser</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Choose a prescription in the list.</source>
         <translation>Choisissez une ordonnance dans la liste.</translation>
     </message>
@@ -1566,7 +1566,7 @@ dossier n° {number}</translation>
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="-245"/>
+        <location filename="../../clinic_app/ui/stock.py" line="-246"/>
         <source>Receive a delivery</source>
         <translation>Réceptionner une livraison</translation>
     </message>
@@ -1971,7 +1971,7 @@ dossier n° {number}</translation>
 <context>
     <name>StockOnHand</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+140"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+141"/>
         <source>Product</source>
         <translation>Produit</translation>
     </message>
@@ -2747,7 +2747,7 @@ dossier n° {number}</translation>
         <translation>L’enregistrement est introuvable ; il a peut-être été supprimé.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/inventory/scanning.py" line="+182"/>
+        <location filename="../../clinic_app/inventory/scanning.py" line="+186"/>
         <source>This is not a barcode the program can read. Scan the GS1 barcode on the box (the square DataMatrix, or the barcode with numbers in brackets under it).</source>
         <translation>Ce code-barres ne peut pas être lu. Scannez le code GS1 de la boîte (le DataMatrix carré, ou le code-barres avec des chiffres entre parenthèses en dessous).</translation>
     </message>
@@ -2802,7 +2802,12 @@ dossier n° {number}</translation>
         <translation>Le code saisi n’a pas pu être lu. Saisissez-le tel qu’il est imprimé sous le code-barres, par exemple (01)03614142000018(17)270630(10)LOT2024A.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
+        <source>The typed code could not be read in full: {rest} is not part of it. Type it as printed under the barcode, for example (01)03614142000018(17)270630(10)LOT2024A.</source>
+        <translation>Le code tapé n’a pas pu être lu en entier : {rest} n’en fait pas partie. Tapez-le tel qu’il est imprimé sous le code-barres, par exemple (01)03614142000018(17)270630(10)LOT2024A.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>The code holds two different values for the same field ({first} and {second}). Scan it again.</source>
         <translation>Le code contient deux valeurs différentes pour le même champ ({first} et {second}). Scannez-le de nouveau.</translation>
     </message>
@@ -2842,7 +2847,7 @@ dossier n° {number}</translation>
         <translation>Cette période chevauche le certificat {number} (du {start} au {end}) du même patient. Délivrez une prolongation de ce certificat, ou commencez après le {end}.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+54"/>
         <source>Choose whether this is an initial certificate or an extension.</source>
         <translation>Indiquez s’il s’agit d’un arrêt initial ou d’une prolongation.</translation>
     </message>
@@ -2862,7 +2867,7 @@ dossier n° {number}</translation>
         <translation>Un arrêt initial ne prolonge aucun autre certificat ; choisissez « prolongation » ou effacez le numéro.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>No certificate {number} was issued to this patient. Check the number on the previous certificate.</source>
         <translation>Aucun certificat {number} n’a été délivré à ce patient. Vérifiez le numéro sur le certificat précédent.</translation>
     </message>
@@ -3313,7 +3318,7 @@ dossier n° {number}</translation>
         <translation>Scannez le code imprimé sur l’ordonnance, ou tapez son numéro (ORD-…).</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+88"/>
         <source>The quantity must be a whole number.</source>
         <translation>La quantité doit être un nombre entier.</translation>
     </message>
@@ -3373,6 +3378,11 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+14"/>
+        <source>All the {drug} left ({balance} {unit}, lots {lots}) is in expired lots: it must not be dispensed. Write the lots off and order more. Nothing was dispensed.</source>
+        <translation>Tout le stock restant de {drug} ({balance} {unit}, lots {lots}) est périmé : il ne doit pas être dispensé. Sortez ces lots du stock et commandez-en. Rien n’a été dispensé.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Not enough {drug} in stock: the prescription needs {needed} {unit}, only {available} can be dispensed; {expired} more are in expired lots, which must be written off. Nothing was dispensed.</source>
         <translation>Stock insuffisant de {drug} : l’ordonnance demande {needed} {unit}, seuls {available} peuvent être dispensés ; {expired} autres sont dans des lots périmés, à sortir du stock. Rien n’a été dispensé.</translation>
     </message>
@@ -3580,7 +3590,7 @@ dossier n° {number}</translation>
 <context>
     <name>scanning</name>
     <message>
-        <location filename="../../clinic_app/inventory/scanning.py" line="-319"/>
+        <location filename="../../clinic_app/inventory/scanning.py" line="-338"/>
         <source>The scanner typed with the wrong keyboard layout (AZERTY); the code was repaired. Check it against the box, and ask for the scanner&apos;s keyboard layout to be set to French.</source>
         <translation>La douchette a tapé avec la mauvaise disposition de clavier (AZERTY) ; le code a été corrigé. Vérifiez-le sur la boîte, et faites régler la douchette sur le clavier français.</translation>
     </message>
@@ -3615,17 +3625,31 @@ dossier n° {number}</translation>
         <translation>Ce code désigne une marchandise vendue au poids ou à la mesure ; vérifiez le produit.</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+172"/>
         <source>The code has no lot number: type it from the box.</source>
         <translation>Le code ne contient pas de numéro de lot : saisissez-le depuis la boîte.</translation>
     </message>
     <message>
         <location line="+9"/>
-        <source>The lot {lot} may run into a serial number because a separator was lost. Check the lot printed on the box.</source>
-        <translation>Le lot {lot} déborde peut-être sur un numéro de série, car un séparateur a été perdu. Vérifiez le lot imprimé sur la boîte.</translation>
+        <source>The lot {lot} may run into other fields (a serial number, a quantity) because a separator was lost. Check the lot printed on the box.</source>
+        <translation>Le lot {lot} déborde peut-être sur d’autres champs (numéro de série, quantité), car un séparateur a été perdu. Vérifiez le lot imprimé sur la boîte.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+113"/>
+        <source>A separator was missing in the code; it was read as lot {value} followed by {rest}. Check them against the box.</source>
+        <translation>Un séparateur manquait dans le code ; il a été lu comme lot {value} suivi de {rest}. Vérifiez-les sur la boîte.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A separator was missing in the code; it was read as serial number {value} followed by {rest}. Check them against the box.</source>
+        <translation>Un séparateur manquait dans le code ; il a été lu comme numéro de série {value} suivi de {rest}. Vérifiez-les sur la boîte.</translation>
+    </message>
+    <message>
+        <source>The lot {lot} may run into a serial number because a separator was lost. Check the lot printed on the box.</source>
+        <translation type="vanished">Le lot {lot} déborde peut-être sur un numéro de série, car un séparateur a été perdu. Vérifiez le lot imprimé sur la boîte.</translation>
+    </message>
+    <message>
+        <location line="-105"/>
         <source>The code has a best-before date ({date}) but no expiry date: type the expiry date from the box.</source>
         <translation>Le code contient une date de durabilité minimale ({date}) mais pas de date de péremption : saisissez la date de péremption lue sur la boîte.</translation>
     </message>
@@ -3645,12 +3669,11 @@ dossier n° {number}</translation>
         <translation>Le code contient des données que ce programme n’utilise pas (champs {fields}). Vérifiez que vous avez scanné le bon code-barres.</translation>
     </message>
     <message>
-        <location line="+44"/>
         <source>A separator was missing in the code; it was read as {field} {value} and expiry {expiry}. Check both against the box.</source>
-        <translation>Un séparateur manquait dans le code ; il a été lu comme {field} {value} et péremption {expiry}. Vérifiez les deux sur la boîte.</translation>
+        <translation type="vanished">Un séparateur manquait dans le code ; il a été lu comme {field} {value} et péremption {expiry}. Vérifiez les deux sur la boîte.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+101"/>
         <source>This lot expired on {expiry}: it must not be received or dispensed.</source>
         <translation>Ce lot est périmé depuis le {expiry} : il ne doit être ni réceptionné ni dispensé.</translation>
     </message>
