@@ -13,9 +13,11 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import cache
 
 from clinic_app.errors import InvalidInput
 from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.resources import resource_path
 
 # Unicode categories never allowed in stored text: controls, format characters
 # (zero-width, bidi overrides), surrogates, private use, unassigned, separators
@@ -92,6 +94,45 @@ def clean_person_name(value: object, field: str, *, limit: int = 100) -> str:
             field=field,
         )
     return text
+
+
+@cache
+def _printable() -> frozenset[int]:
+    """The characters both print fonts hold (``documents.pdf`` prints names with them)."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    regular, bold = (
+        set(TTFontFile(str(resource_path("fonts", name))).charToGlyph)
+        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+    )
+    return frozenset(regular & bold)
+
+
+def check_printable(text: str, field: str) -> str:
+    """``text``, if prescriptions and certificates can print it (names, mostly).
+
+    Latin, Greek and Cyrillic letters with their accents (Zoé, Nguyễn, Łukasz).
+    Letters the print fonts lack (Chinese, Ethiopic, Thai) would print as empty
+    boxes, and right-to-left scripts (Arabic, N'Ko) would print reversed: both
+    are refused, asking for the name as the identity document writes it in
+    Latin letters. The message names no letter (error text carries no names).
+    """
+    printable = _printable()
+    if any(ord(ch) not in printable or unicodedata.bidirectional(ch) in {"R", "AL"} for ch in text):
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "This name has letters the prescriptions and certificates cannot print. "
+                "Write it in Latin letters, as on the identity card.",
+            ),
+            field=field,
+        )
+    return text
+
+
+def clean_printed_name(value: object, field: str, *, limit: int = 100) -> str:
+    """A patient's given or family name: see ``clean_person_name`` and ``check_printable``."""
+    return check_printable(clean_person_name(value, field, limit=limit), field)
 
 
 def check_whole_number(value: object, field: str, *, low: int, high: int) -> int:

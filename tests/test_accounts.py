@@ -103,6 +103,23 @@ def test_a_weak_password_is_refused_when_a_user_is_made(admin: Session) -> None:
         )
 
 
+@pytest.mark.parametrize("name", ["王医生", "Dr " + "K" * 100, "Dr\u202eKoné"])
+def test_a_full_name_prescriptions_could_not_print_is_refused(admin: Session, name: str) -> None:
+    from clinic_app.security.accounts import create_user
+
+    with pytest.raises(InvalidInput) as caught:
+        create_user(
+            admin,
+            username="newcomer",
+            display_name=name,
+            roles={Role.DOCTOR},
+            password="Long-enough-12",
+            cost=TEST_COST,
+        )
+    assert caught.value.field == "display_name"
+    assert admin.store.one("SELECT 1 FROM users WHERE username = 'newcomer'") is None
+
+
 # --- lock-out -------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from clinic_app.records.certificates import (
     BrokenExtension,
     CertificateRefused,
     FarFutureCertificate,
+    LapsedExtension,
     OverlappingCertificate,
     SickLeaveForm,
     end_date_of,
@@ -185,6 +186,40 @@ def test_extension_must_start_the_day_after(doctor: Session, start: date, expect
     assert first.number in str(refused.value)
 
 
+@pytest.mark.parametrize("start", [date(2026, 3, 7), date(2026, 3, 11)])
+def test_a_lapsed_certificate_is_not_extended_but_a_new_one_issued(
+    doctor: Session, start: date
+) -> None:
+    patient_id = register(doctor)
+    first = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 2), 5), clock=at("2026-03-02T08:00:00+00:00")
+    )  # ends on 6 March: its extension starts on the 7th
+    wednesday = at("2026-03-11T08:00:00+00:00")  # the 7th is 4 days back: too far
+    extension = initial(patient_id, start, 3, kind="extension", extends_number=first.number)
+    with pytest.raises(LapsedExtension) as refused:
+        issue_sick_leave_certificate(doctor, extension, clock=wednesday)
+    assert refused.value.field == "extends_number"
+    assert "06/03/2026" in str(refused.value)
+    assert "new initial certificate" in str(refused.value)
+    fresh = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 11), 3), clock=wednesday
+    )
+    assert (fresh.kind, fresh.extends_number) == ("initial", None)
+
+
+def test_an_extension_three_days_late_is_still_allowed(doctor: Session) -> None:
+    patient_id = register(doctor)
+    first = issue_sick_leave_certificate(
+        doctor, initial(patient_id, date(2026, 3, 2), 5), clock=at("2026-03-02T08:00:00+00:00")
+    )
+    extension = issue_sick_leave_certificate(
+        doctor,
+        initial(patient_id, date(2026, 3, 7), 3, kind="extension", extends_number=first.number),
+        clock=at("2026-03-10T08:00:00+00:00"),
+    )
+    assert extension.extends_number == first.number
+
+
 def test_extension_of_another_patients_certificate_is_refused(doctor: Session) -> None:
     zoe = register(doctor)
     awa = register(doctor, "Awa", "Ouédraogo")
@@ -232,6 +267,7 @@ def test_overlapping_initial_certificate_is_refused(doctor: Session) -> None:
         ("extension", None, "extends_number"),
         ("initial", "AT-TRV-2026-000001", "extends_number"),
         ("renewal", None, "kind"),
+        ("extension", 12, "extends_number"),
     ],
 )
 def test_kind_and_extended_number_must_agree(

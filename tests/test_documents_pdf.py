@@ -17,6 +17,7 @@ import base45
 import cbor2
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from clinic_app.clock import Clock
 from clinic_app.documents.labels import LABELS
@@ -44,6 +45,7 @@ from clinic_app.records.prescriptions import (
     write_prescription,
 )
 from clinic_app.resources import resource_path
+from clinic_app.security.accounts import MAX_CLINIC_NAME
 from clinic_app.session import Session
 
 MALARIA = "1F40.Z"
@@ -208,6 +210,49 @@ def test_long_prescription_numbers_its_pages(doctor: Session, out: Path) -> None
     assert "20. " in " ".join(page.extract_text() for page in pages)
 
 
+def placed_text(path: Path, page: int = 0) -> list[tuple[str, float, float, float, str]]:
+    """Each piece of text drawn on the page: (text, x, y, size, font), in drawing order."""
+    pieces: list[tuple[str, float, float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if text.strip():
+            font_name = str(font.get("/BaseFont", "")).split("+")[-1] if font else ""
+            x, y = cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]
+            pieces.append((text.strip(), x, y, size * tm[0] * cm[0], font_name))
+
+    PdfReader(path).pages[page].extract_text(visitor_text=visit)
+    return pieces
+
+
+def right_edge(piece: tuple[str, float, float, float, str]) -> float:
+    text, x, _, size, font = piece
+    return x + pdfmetrics.stringWidth(text, font, size)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ("Centre de santé urbain à base communautaire de Yopougon-Attié " * 2)[:MAX_CLINIC_NAME],
+        "W" * MAX_CLINIC_NAME,  # the widest letters: shortened, never over the number
+    ],
+)
+def test_the_longest_clinic_name_leaves_number_and_page_count_clear(
+    doctor: Session, out: Path, name: str
+) -> None:
+    with doctor.transaction() as tx:
+        tx.execute("UPDATE settings SET value = ? WHERE key = 'clinic_name'", (name,))
+    prescription = prescribe(doctor, register(doctor, "Zoé", "N'Guessan"))
+    pieces = placed_text(prescription_pdf(doctor, prescription.id, out / "rx.pdf"))
+    number = next(p for p in pieces if p[0] == prescription.number)
+    heading = [p for p in pieces if p[2] > number[2] - 12 and p[0] != number[0]][:2]
+    assert all(right_edge(piece) < number[1] for piece in heading)
+    if not name.startswith("W"):
+        assert " ".join(piece[0] for piece in heading) == name  # printed whole, on two lines
+    label = next(p for p in pieces if p[0] == "Page 1 / 1")
+    footer = next(p for p in pieces if p[0].startswith(prescription.number + " —"))
+    assert right_edge(footer) < label[1]
+
+
 def test_nurse_may_not_print(doctor: Session, nurse: Session, out: Path) -> None:
     prescription = prescribe(doctor, register(doctor, "Zoé", "N'Guessan"))
     with pytest.raises(PermissionDenied):
@@ -324,6 +369,30 @@ def test_printed_qr_code_verifies_to_the_certificate(doctor: Session, out: Path)
     assert fields["n"] == certificate.number
     assert (fields["s"], fields["e"], fields["j"]) == ("2026-03-02", "2026-03-06", 5)
     assert f"CODE-128:{certificate.number}" in codes
+
+
+LONGEST_GIVEN = ("Marie-Christine Emmanuelle Géraldine Adjoua Akissi Amenan Ahou " * 2)[:100]
+LONGEST_FAMILY = ("Kouassi-Yao-N'Guessan-Ouédraogo Konan Kouadio Koffi Tanoh Yapo " * 2)[:100]
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_the_longest_names_keep_a_certificate_on_one_signed_page(
+    doctor: Session, out: Path, duplicate: bool
+) -> None:
+    patient = register_patient(
+        doctor,
+        PatientForm(
+            LONGEST_GIVEN.strip(),
+            LONGEST_FAMILY.strip(),
+            "female",
+            date(1988, 7, 14),
+            "CI 1234 5678 9012 3456 7890 1234",
+        ),
+    )
+    certificate = certify(doctor, patient.id)
+    pdf = sick_leave_pdf(doctor, certificate.id, out / "arret.pdf", duplicate=duplicate)
+    assert len(PdfReader(pdf).pages) == 1  # the signature and its code stay with the text
+    assert f"QR-Code:{certificate.signature}" in scanned_codes(pdf, out)
 
 
 def test_printed_prescription_code_scans(doctor: Session, out: Path) -> None:

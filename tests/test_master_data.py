@@ -254,8 +254,9 @@ def test_a_new_clinic_gets_centrals_icd11_list_staff_and_keys_on_first_sync(
         assert checked.clinic_name == "Centre de santé d'Abobo"
         tail = "000" if not certificate.signature.endswith("000") else "111"
         forged = certificate.signature[:-3] + tail
-        with pytest.raises(ForgedDocument):
-            verify_clinic_document(doctor, forged)
+        for not_a_code in (forged, "", None, 12, b"CA1:"):
+            with pytest.raises(ForgedDocument):
+                verify_clinic_document(doctor, not_a_code)  # type: ignore[arg-type]
         # Abobo's own pull carries Abobo's staff only (the scope is central's, not the clinic's).
         answer = requests.get(
             f"{own_central.base_url}/api/v1/pull",

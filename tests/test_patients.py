@@ -63,6 +63,10 @@ def names(session: Session, query: str) -> set[str]:
         ("guessan", {"Zoé N'Guessan"}),
         ("o brien", {"Seán O'Brien"}),
         ("brien", {"Seán O'Brien"}),
+        # Pasted with an invisible character (zero-width space, soft hyphen, word joiner).
+        ("Zo\u200bé", {"Zoé N'Guessan"}),
+        ("Kou\u00adassi", {"Koffi Kouassi-Yao"}),
+        ("\u2060Ouédraogo\ufeff", {"Aminata Ouédraogo"}),
     ],
 )
 def test_nurse_finds_patients_whatever_the_accents_case_and_order(
@@ -87,15 +91,38 @@ def test_empty_search_lists_recent_patients(registered: Session) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["01 34 63 47 12", "0134634712", "+225 01 34 63 47 12", "2250134634712", "01-34-63-47-12"],
+    [
+        "01 34 63 47 12",
+        "0134634712",
+        "+225 01 34 63 47 12",
+        "2250134634712",
+        "01-34-63-47-12",
+        "(+225) 01 34 63 47 12",
+        "01 34 63",
+    ],
 )
-@pytest.mark.parametrize("stored", ["+225 01 34 63 47 12", "0134634712"])
+@pytest.mark.parametrize("stored", ["+225 01 34 63 47 12", "0134634712", "(+225) 01.34.63.47.12"])
 def test_a_phone_number_is_found_however_it_is_written(
     nurse: Session, typed: str, stored: str
 ) -> None:
     register_patient(nurse, PatientForm("Awa", "Koné", "female", phone=stored))
     register_patient(nurse, PatientForm("Ali", "Koné", "male", phone="0707070707"))
+    # Every digit counts: the same eight last digits behind another operator's prefix
+    # are another person's number.
+    register_patient(nurse, PatientForm("Adama", "Koné", "male", phone="07 34 63 47 12"))
     assert names(nurse, typed) == {"Awa Koné"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("+33 6 12 34 56 78", "06 12 34 56 78"), ("06 12 34 56 78", "+33 6 12 34 56 78")],
+)
+def test_a_trunk_zero_and_a_country_code_are_the_same_number(
+    nurse: Session, typed: str, stored: str
+) -> None:
+    register_patient(nurse, PatientForm("Zoé", "Martin", "female", phone=stored))
+    register_patient(nurse, PatientForm("Luc", "Martin", "male", phone="07 12 34 56 78"))
+    assert names(nurse, typed) == {"Zoé Martin"}
 
 
 def test_a_search_limit_out_of_range_is_kept_within_bounds(registered: Session) -> None:
@@ -130,6 +157,12 @@ def test_registration_keeps_the_name_as_typed(nurse: Session) -> None:
         (PatientForm("Awa", "Koné", "female", date(1700, 1, 1)), "birth_date"),
         (PatientForm("Awa", "Koné", "female", national_id="!!"), "national_id"),
         (PatientForm("Awa", "Koné", "female", phone="call me"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="(((--)))"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="+225 +225 0707"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="0707+070707"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="12345"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="1234567890123456"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="٠٧٠٧٠٧٠٧٠٧"), "phone"),
         (PatientForm("Awa2", "Koné", "female"), "given_name"),
         (PatientForm("A" * 101, "Koné", "female"), "given_name"),
     ],
@@ -262,3 +295,28 @@ def test_a_name_typed_with_a_combining_accent_is_kept_composed(nurse: Session) -
     patient = register_patient(nurse, PatientForm("Zoe\u0301", "N'Guessan", "female"))
     assert patient.given_name == "Zoé"  # one character: printed and signed alike
     assert names(nurse, "zoé") == {"Zoé N'Guessan"}
+
+
+@pytest.mark.parametrize(
+    "phone", ["(+225) 01 34 63 47 12", "+225 0134634712", "07-12-34-56", "+1 (555) 010.9999"]
+)
+def test_phone_numbers_as_people_write_them_are_accepted(nurse: Session, phone: str) -> None:
+    patient = register_patient(nurse, PatientForm("Awa", "Koné", "female", phone=phone))
+    assert open_chart(nurse, patient.id).phone == phone
+
+
+@pytest.mark.parametrize("name", ["王", "محمد", "ߒߞߏ", "አበበ", "สมชาย", "Awa ዘውዱ"])
+def test_a_name_the_documents_cannot_print_is_refused_with_a_way_out(
+    nurse: Session, name: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        register_patient(nurse, PatientForm(name, "Koné", "female"))
+    assert caught.value.field == "given_name"
+    assert "Latin letters" in str(caught.value)
+    assert name not in str(caught.value)  # an error message carries no name
+
+
+@pytest.mark.parametrize("name", ["Nguyễn", "Łukasz", "Ærø", "Şahin", "Дмитрий", "Ἀλέξανδρος"])
+def test_names_in_letters_the_documents_print_are_accepted(nurse: Session, name: str) -> None:
+    patient = register_patient(nurse, PatientForm(name, "Koné", "female"))
+    assert open_chart(nurse, patient.id).given_name == name

@@ -247,6 +247,25 @@ def test_a_site_code_central_would_refuse_is_refused_at_set_up(tmp_path: Path, c
     assert not (tmp_path / "clinic" / "clinic.db").exists()
 
 
+@pytest.mark.parametrize("name", ["", "   ", "C" * 81, "Centre\u200bde santé"])
+def test_a_clinic_name_that_would_not_print_is_refused_at_set_up(tmp_path: Path, name: str) -> None:
+    from clinic_app.errors import InvalidInput
+    from clinic_app.security.accounts import create_clinic
+
+    with pytest.raises(InvalidInput) as caught:
+        create_clinic(
+            tmp_path / "clinic",
+            clinic_name=name,
+            site_code="TRV",
+            timezone="Africa/Abidjan",
+            admin_username="admin",
+            admin_password="admin-pass-1",
+            admin_display_name="Admin",
+        )
+    assert caught.value.field == "clinic_name"
+    assert not (tmp_path / "clinic").exists() or not any((tmp_path / "clinic").iterdir())
+
+
 def test_the_clinics_site_code_rule_is_centrals() -> None:
     from central.protocol import SITE_CODE_PATTERN as CENTRALS
     from clinic_app.validation import SITE_CODE_PATTERN

@@ -49,13 +49,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
+    KeepInFrame,
     LayoutError,
     PageTemplate,
     Paragraph,
@@ -87,6 +88,7 @@ MARGIN = 12 * mm
 HEADER_HEIGHT = 16 * mm
 FOOTER_HEIGHT = 9 * mm
 QR_SIZE = 36 * mm  # a version-13 code at level M: ~0.45 mm per module, easy at 300 dpi
+QR_SIZE_TIGHT = 30 * mm  # ~0.39 mm per module of that code: 4.6 dots at 300 dpi
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")
@@ -186,13 +188,11 @@ def _draw_letterhead(head: _Letterhead) -> Callable[[Any, Any], None]:
         width, height = PAGE
         top = height - MARGIN
         canvas.saveState()
-        name_size = 12.0
         room = width - 2 * MARGIN - pdfmetrics.stringWidth(head.number, BOLD, 9) - 6 * mm
-        while name_size > 7 and pdfmetrics.stringWidth(head.clinic_name, BOLD, name_size) > room:
-            name_size -= 0.5  # a long clinic name shrinks rather than run into the number
         canvas.setFillColor(INK)
-        canvas.setFont(BOLD, name_size)
-        canvas.drawString(MARGIN, top - 5 * mm, head.clinic_name)
+        for line, size, y in _clinic_name_lines(head.clinic_name, room):
+            canvas.setFont(BOLD, size)
+            canvas.drawString(MARGIN, top - y * mm, line)
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, top - 10 * mm, head.site_line)
@@ -216,26 +216,51 @@ def _draw_letterhead(head: _Letterhead) -> Callable[[Any, Any], None]:
         canvas.line(
             MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm
         )
-        canvas.setFont(REGULAR, 6.5)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, MARGIN + 2 * mm, head.footer)
-        canvas.drawRightString(
-            width - MARGIN,
-            MARGIN + 2 * mm,
-            head.page_label.format(n=doc.page, total=head.total_pages),
-        )
+        page_label = head.page_label.format(n=doc.page, total=head.total_pages)
+        room = width - 2 * MARGIN - pdfmetrics.stringWidth(page_label, REGULAR, 6.5) - 6 * mm
+        footer, footer_size = _fit(head.footer, REGULAR, 6.5, 5, room)
+        canvas.setFont(REGULAR, footer_size)
+        canvas.drawString(MARGIN, MARGIN + 2 * mm, footer)
+        canvas.setFont(REGULAR, 6.5)
+        canvas.drawRightString(width - MARGIN, MARGIN + 2 * mm, page_label)
         canvas.restoreState()
 
     return draw
 
 
+def _clinic_name_lines(name: str, room: float) -> list[tuple[str, float, float]]:
+    """The clinic's name beside the number: (text, size, mm below the top) per line.
+
+    One line, 12 down to 9 pt; else two lines, 8 down to 7 pt, the second one
+    shortened with "…" only if even that cannot hold it (a clinic's name is at
+    most ``MAX_CLINIC_NAME`` characters, which two lines hold).
+    """
+    line, size = _fit(name, BOLD, 12, 9, room)
+    if line == name:
+        return [(name, size, 5)]
+    for size in (8.0, 7.5, 7.0):
+        lines = simpleSplit(name, BOLD, size, room)
+        if len(lines) <= 2:
+            break
+    first, _ = _fit(lines[0], BOLD, size, size, room)  # one word wider than the room
+    second, _ = _fit(" ".join(lines[1:]), BOLD, size, size, room)
+    return [(first, size, 3.2), (second, size, 6.6)] if second else [(first, size, 5)]
+
+
+def _fit(text: str, font: str, size: float, smallest: float, room: float) -> tuple[str, float]:
+    """``text`` and a size at most ``size`` that fit ``room``: smaller down to
+    ``smallest``, then shortened with "…"."""
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > room:
+        size -= 0.5
+    while len(text) > 1 and pdfmetrics.stringWidth(text, font, size) > room:
+        text = text[:-2].rstrip() + "…"
+    return text, size
+
+
 def _draw_fitted_right(canvas: Any, text: str, *, right: float, y: float, room: float) -> None:
     """``text`` right-aligned, smaller if need be, and shortened with "…" past 6 pt."""
-    size = 8.0
-    while size > 6 and pdfmetrics.stringWidth(text, BOLD, size) > room:
-        size -= 0.5
-    while len(text) > 1 and pdfmetrics.stringWidth(text, BOLD, size) > room:
-        text = text[:-2].rstrip() + "…"
+    text, size = _fit(text, BOLD, 8, 6, room)
     canvas.setFont(BOLD, size)
     canvas.drawRightString(right, y, text)
 
@@ -326,9 +351,9 @@ def _build(
 # --- building blocks ------------------------------------------------------------
 
 
-def _qr_code(text: str) -> Drawing:
-    widget = QrCodeWidget(text, barLevel="M", barWidth=QR_SIZE, barHeight=QR_SIZE)
-    drawing = Drawing(QR_SIZE, QR_SIZE)
+def _qr_code(text: str, size: float = QR_SIZE) -> Drawing:
+    widget = QrCodeWidget(text, barLevel="M", barWidth=size, barHeight=size)
+    drawing = Drawing(size, size)
     drawing.add(widget)
     return drawing
 
@@ -467,15 +492,42 @@ def _two_blocks(left: list[Paragraph], right: list[Paragraph]) -> Table:
 
 
 def _signature_block(labels: Mapping[str, str], signature_text: str, number: str) -> Flowable:
-    """QR code on the left; signature space and the number's barcode on the right."""
+    """QR code on the left; signature space and the number's barcode on the right.
+
+    Never split. Where the page has not quite room for it (a long name made the
+    patient's box tall), a tighter version keeps it on the page it belongs to.
+    """
+    return _FirstThatFits(
+        [
+            _signature_table(labels, signature_text, number, qr=QR_SIZE, room=18 * mm),
+            _signature_table(labels, signature_text, number, qr=QR_SIZE_TIGHT, room=13 * mm),
+            _signature_table(
+                labels, signature_text, number, qr=QR_SIZE_TIGHT, room=10 * mm, notice_right=True
+            ),
+        ],
+        gap=4 * mm,
+    )
+
+
+def _signature_table(
+    labels: Mapping[str, str],
+    signature_text: str,
+    number: str,
+    *,
+    qr: float,
+    room: float,
+    notice_right: bool = False,
+) -> Table:
     styles = _styles()
     width = PAGE[0] - 2 * MARGIN
+    notice = Paragraph(_text(labels["verify_notice"]), styles.small)
     right = [
         Paragraph(_text(labels["signature"]), styles.label),
-        Spacer(1, 18 * mm),  # room for a hand signature and the clinic's stamp
+        Spacer(1, room),  # for a hand signature and the clinic's stamp
         _number_barcode(number),
     ]
-    left = [_qr_code(signature_text), Paragraph(_text(labels["verify_notice"]), styles.small)]
+    left: list[Flowable] = [_qr_code(signature_text, qr)]
+    (right if notice_right else left).append(notice)
     table = Table([[left, right]], colWidths=[QR_SIZE + 4 * mm, width - QR_SIZE - 4 * mm])
     table.setStyle(
         TableStyle(
@@ -487,7 +539,34 @@ def _signature_block(labels: Mapping[str, str], signature_text: str, number: str
             ]
         )
     )
-    return KeepTogether([Spacer(1, 4 * mm), table])
+    return table
+
+
+class _FirstThatFits(Flowable):
+    """The first of ``choices`` that fits the space left, ``gap`` above it; never split:
+    when none fits, the first one goes whole to the next page."""
+
+    def __init__(self, choices: list[Flowable], *, gap: float) -> None:
+        super().__init__()
+        self._choices = choices
+        self._chosen = choices[0]
+        self._gap = gap
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        for choice in self._choices:
+            width, height = choice.wrap(avail_width, avail_height - self._gap)
+            if height + self._gap <= avail_height:
+                self._chosen = choice
+                return width, height + self._gap
+        self._chosen = self._choices[0]
+        width, height = self._chosen.wrap(avail_width, avail_height)
+        return width, height + self._gap
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []  # all of it on the next page
+
+    def draw(self) -> None:
+        self._chosen.drawOn(self.canv, 0, 0)
 
 
 # --- reading what is printed ---------------------------------------------------------
@@ -713,16 +792,26 @@ def _certificate_bytes(
         labels["certificate_title"],
         head,
         session.clinic_name,
-        lambda: _certificate_story(
-            session,
-            tx,
-            certificate,
-            labels,
-            employer_copy=employer_copy,
-            duplicate=duplicate,
-            clock=clock,
+        lambda: _on_one_page(
+            _certificate_story(
+                session,
+                tx,
+                certificate,
+                labels,
+                employer_copy=employer_copy,
+                duplicate=duplicate,
+                clock=clock,
+            )
         ),
     )
+
+
+def _on_one_page(story: list[Flowable]) -> list[Flowable]:
+    """A certificate is one sheet: what overflows it a little (the longest names, a
+    reprint's banner, a long diagnosis) is printed a little smaller instead."""
+    width = PAGE[0] - 2 * MARGIN
+    height = PAGE[1] - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT
+    return [KeepInFrame(width, height, story, mode="shrink", vAlign="TOP")]
 
 
 def _certificate_story(

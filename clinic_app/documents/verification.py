@@ -69,6 +69,8 @@ def verify_clinic_document(session: Session, text: str) -> VerifiedDocument:
     Audited (``verify_document``, the number only).
     """
     session.require(Action.VIEW_PRESCRIPTIONS)
+    if not isinstance(text, str):
+        raise ForgedDocument()
     text = text.strip()
     claimed = _unverified_fields(text)
     number = str(claimed.get("n") or "")

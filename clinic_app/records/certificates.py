@@ -82,6 +82,17 @@ class BrokenExtension(CertificateRefused):
     )
 
 
+class LapsedExtension(CertificateRefused):
+    """An extension that would start further back than any certificate may."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "Certificate {number} ended on {end}: its extension would start on {expected}, "
+        "more than {max} days ago, which no certificate may. If the patient is still "
+        "unfit for work, issue a new initial certificate starting today.",
+    )
+
+
 class OverlappingCertificate(CertificateRefused):
     template = QT_TRANSLATE_NOOP(
         "errors",
@@ -153,6 +164,10 @@ def _check_form(form: SickLeaveForm, today: date) -> None:
             min=MIN_DAYS,
             max=MAX_DAYS,
         )
+    if form.extends_number is not None and not isinstance(form.extends_number, str):
+        raise CertificateRefused(
+            QT_TRANSLATE_NOOP("errors", "This field must be text."), field="extends_number"
+        )
     if form.kind == "extension" and not (form.extends_number or "").strip():
         raise CertificateRefused(
             QT_TRANSLATE_NOOP(
@@ -168,7 +183,9 @@ def _check_form(form: SickLeaveForm, today: date) -> None:
             ),
             field="extends_number",
         )
-    if form.start_date < today - timedelta(days=MAX_DAYS_BACK):
+    # An extension starts the day after the certificate it extends: checked, and its
+    # lapse told apart, with that certificate (``_previous_certificate``).
+    if form.kind == "initial" and form.start_date < today - timedelta(days=MAX_DAYS_BACK):
         raise BackDatedCertificate(
             field="start_date",
             start=shown_date(form.start_date),
@@ -184,7 +201,7 @@ def _check_form(form: SickLeaveForm, today: date) -> None:
         )
 
 
-def _previous_certificate(tx: Tx, form: SickLeaveForm) -> Row:
+def _previous_certificate(tx: Tx, form: SickLeaveForm, today: date) -> Row:
     """The certificate an extension continues, checked against the rules of a chain."""
     number = (form.extends_number or "").strip().upper()
     previous = tx.one("SELECT * FROM sick_leave_certificates WHERE number = ?", (number,))
@@ -213,7 +230,16 @@ def _previous_certificate(tx: Tx, form: SickLeaveForm) -> Row:
             number=number,
             later=follower["number"],
         )
-    expected = date.fromisoformat(previous["end_date"]) + timedelta(days=1)
+    ended = date.fromisoformat(previous["end_date"])
+    expected = ended + timedelta(days=1)
+    if expected < today - timedelta(days=MAX_DAYS_BACK):
+        raise LapsedExtension(
+            field="extends_number",
+            number=number,
+            end=shown_date(ended),
+            expected=shown_date(expected),
+            max=MAX_DAYS_BACK,
+        )
     if form.start_date != expected:
         raise BrokenExtension(
             field="start_date",
@@ -264,7 +290,7 @@ def issue_sick_leave_certificate(
                     code=diagnosis_code,
                 )
             diagnosis_display = str(known["title"])
-        previous = _previous_certificate(tx, form) if form.kind == "extension" else None
+        previous = _previous_certificate(tx, form, today) if form.kind == "extension" else None
         overlap = tx.one(
             "SELECT number, start_date, end_date FROM sick_leave_certificates "
             "WHERE patient_id = ? AND start_date <= ? AND end_date >= ? "

@@ -10,15 +10,22 @@ from clinic_app.clock import local_date, to_iso, utc_now
 from clinic_app.errors import ClinicError, InvalidInput, NotFound
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
-from clinic_app.records.search import patient_search_key, phone_digits, query_tokens, token_clause
+from clinic_app.records.search import (
+    PHONE_MARKS,
+    patient_search_key,
+    phone_clause,
+    phone_digits,
+    phone_params,
+    query_tokens,
+    token_clause,
+)
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row
-from clinic_app.validation import check_date, clean_line, clean_person_name
+from clinic_app.validation import check_date, clean_line, clean_printed_name
 
 SEXES = ("female", "male", "other", "unknown")
 MAX_NAME = 100
-_PHONE = re.compile(r"^\+?[0-9 ().-]{6,20}$")
 
 
 class DuplicatePatient(ClinicError):
@@ -89,8 +96,8 @@ def compact_national_id(value: str) -> str:
 
 
 def _validate(session: Session, form: PatientForm) -> PatientForm:
-    given = clean_person_name(form.given_name, "given_name", limit=MAX_NAME)
-    family = clean_person_name(form.family_name, "family_name", limit=MAX_NAME)
+    given = clean_printed_name(form.given_name, "given_name", limit=MAX_NAME)
+    family = clean_printed_name(form.family_name, "family_name", limit=MAX_NAME)
     if form.sex not in SEXES:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose the sex."), field="sex")
     today = local_date(utc_now(), session.zone)
@@ -116,12 +123,31 @@ def _validate(session: Session, form: PatientForm) -> PatientForm:
             field="national_id",
         )
     phone = clean_line(form.phone, "phone", limit=32)
-    if phone and not _PHONE.match(phone):
+    if phone and not is_phone_number(phone):
         raise InvalidInput(
-            QT_TRANSLATE_NOOP("errors", "The phone number is not valid."), field="phone"
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The phone number is not valid: 6 to 15 digits, which may be grouped "
+                "with spaces, dashes, dots or brackets, and a + before the country code.",
+            ),
+            field="phone",
         )
     village = clean_line(form.village, "village", limit=MAX_NAME)
     return PatientForm(given, family, form.sex, birth_date, national_id, phone, village)
+
+
+def is_phone_number(text: str) -> bool:
+    """Digits as people write them: "+225 07 12 34 56 78", "(+225) 0712345678",
+    "07-12-34-56-78". 6 to 15 digits (E.164 allows 15), one + at most, before them."""
+    if any(not (ch.isascii() and ch.isdigit()) and ch not in PHONE_MARKS for ch in text):
+        return False
+    digits = phone_digits(text)
+    plus = text.find("+")
+    return (
+        6 <= len(digits) <= 15
+        and text.count("+") <= 1
+        and (plus < 0 or not phone_digits(text[:plus]))
+    )
 
 
 def register_patient(session: Session, form: PatientForm) -> Patient:
@@ -166,7 +192,7 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
     return Patient.from_row(row)
 
 
-_PHONE_QUERY = re.compile(r"\+?[\d\s().\-]+")
+_PHONE_QUERY = re.compile(r"[\d\s().\-+]+")
 MAX_SEARCH_RESULTS = 1000
 
 
@@ -185,9 +211,8 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     # A number typed as on the card ("CI 0012 3456") or in part ("0012 3456").
     number = compact_national_id(query)
     by_number = len(number) >= 4 and any(ch.isdigit() for ch in number) and number.isalnum()
-    # A phone number however it is written ("01 34 63 47 12", "+225 0134634712"): its
-    # digits anywhere in the key's phone digits, or its last eight (the subscriber's
-    # number, whatever country or trunk prefix was typed or stored).
+    # A phone number however it is written ("01 34 63 47 12", "+225 0134634712",
+    # "(+225) 01 34 63 47 12"): see ``phone_clause``.
     digits = phone_digits(query)
     by_phone = len(digits) >= 6 and _PHONE_QUERY.fullmatch(query.strip()) is not None
     if words:
@@ -197,8 +222,8 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
             where = f"({where}) OR instr(national_id_key, ?) > 0"
             params = (*params, number)
         if by_phone:
-            where = f"({where}) OR instr(search_key, ?) > 0"
-            params = (*params, digits[-8:])
+            where = f"({where}) OR {phone_clause('phone')}"
+            params = (*params, *phone_params(digits))
         sql = f"SELECT * FROM patients WHERE {where} ORDER BY family_name, given_name LIMIT ?"
     else:
         sql = "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"

@@ -27,8 +27,15 @@ _WORD_PARTS = re.compile(r"[\s\-‐‑‒–—_.,;:/()\[\]" + _APOSTROPHES + "]
 
 
 def _fold_case_and_accents(text: str) -> str:
+    # Invisible format characters (a zero-width space or soft hyphen pasted with a
+    # name) are dropped: stored text refuses them (``validation``), so a query that
+    # kept them would find nobody.
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return "".join(
+        ch
+        for ch in decomposed
+        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+    ).casefold()
 
 
 def fold(text: str) -> str:
@@ -69,6 +76,41 @@ def patient_search_key(
 
 def phone_digits(text: str) -> str:
     return re.sub(r"\D", "", text)
+
+
+PHONE_MARKS = " ().-+"
+"""What a phone number may hold besides its digits (``records.patients`` checks it)."""
+
+
+def _digits_of(column: str) -> str:
+    expression = f"coalesce({column}, '')"
+    for mark in PHONE_MARKS:
+        expression = f"replace({expression}, '{mark}', '')"
+    return expression
+
+
+def phone_clause(column: str) -> str:
+    """SQL true when the phone in ``column`` is the number whose digits are bound.
+
+    Its parameters come from :func:`phone_params`. A number matches when the digits
+    typed are part of it ("63 47 12"), or when the two differ only by a country code
+    or the trunk zero it replaces ("+225 0134634712" and "0134634712"; "+33 6 12 34
+    56 78" and "06 12 34 56 78"); every other digit must agree, so 07 11 22 33 44
+    does not find 05 11 22 33 44.
+    """
+    stored = _digits_of(column)
+    stored_core = f"ltrim({stored}, '0')"
+    return (
+        f"(instr({stored}, ?) > 0"
+        f" OR (length(?) >= 8 AND substr({stored}, -length(?)) = ?)"
+        f" OR (length({stored_core}) >= 8 AND substr(?, -length({stored_core})) = {stored_core}))"
+    )
+
+
+def phone_params(digits: str) -> tuple[str, ...]:
+    """The bound values of :func:`phone_clause`, in order, for the digits typed."""
+    core = digits.lstrip("0")
+    return digits, core, core, core, digits
 
 
 def query_tokens(query: str, *, limit: int = 8) -> list[str]:

@@ -76,7 +76,7 @@ from clinic_app.storage.store import (
     open_store,
     prepare_data_folder,
 )
-from clinic_app.validation import check_site_code
+from clinic_app.validation import check_printable, check_site_code, clean_line
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -632,6 +632,10 @@ def _hold_recovery_key(session: Session, text: str) -> None:
     weakref.finalize(session, _FRESH_RECOVERY_KEYS.pop, key, None)
 
 
+MAX_CLINIC_NAME = 80
+"""Characters in a clinic's name: what the documents' letterhead holds on one line."""
+
+
 def create_clinic(
     data_dir: Path,
     *,
@@ -653,8 +657,10 @@ def create_clinic(
     from clinic_app.security.recovery import make_recovery_key, recovery_secret
 
     clinic_zone(timezone)
+    clinic_name = clean_line(clinic_name, "clinic_name", limit=MAX_CLINIC_NAME, required=True)
     site_code = check_site_code(site_code)
     admin_username = check_username(admin_username)
+    admin_display_name = check_display_name(admin_display_name)
     check_password_rules(admin_password, username=admin_username)
     prepare_data_folder(data_dir)
     db_path = data_dir / DB_FILE
@@ -674,7 +680,7 @@ def create_clinic(
         with store.transaction() as tx:
             settings = {
                 "clinic_id": clinic_id,
-                "clinic_name": clinic_name.strip(),
+                "clinic_name": clinic_name,
                 "site_code": site_code,
                 "timezone": timezone,
                 "language": "fr",
@@ -703,6 +709,11 @@ def create_clinic(
     session = login(data_dir, admin_username, admin_password)
     _hold_recovery_key(session, recovery_key)
     return session
+
+
+def check_display_name(value: object) -> str:
+    """A user's full name as prescriptions print it ("Dr Awa Koné"); may be left empty."""
+    return check_printable(clean_line(value, "display_name", limit=100), "display_name")
 
 
 def _insert_user(
@@ -786,6 +797,7 @@ def create_user(
     """
     session.require(Action.MANAGE_USERS)
     username = check_username(username)
+    display_name = check_display_name(display_name)
     check_password_rules(password, username=username)
     _check_roles(roles)
     user_id = user_id or new_id()

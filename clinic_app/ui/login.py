@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.security.accounts import create_clinic, login
+from clinic_app.security.accounts import MAX_CLINIC_NAME, create_clinic, login
 from clinic_app.session import Session
 from clinic_app.storage.keys import STANDARD_COST, KdfCost
 from clinic_app.ui.desk import unexpected_unless_clinic_error
@@ -187,6 +187,7 @@ class FirstStartDialog(QDialog):
         self.session: Session | None = None
         self.setWindowTitle(self.tr("New clinic"))
         self.clinic_name = QLineEdit()
+        self.clinic_name.setMaxLength(MAX_CLINIC_NAME)
         self.site_code = QLineEdit()
         self.site_code.setMaxLength(12)
         self.site_code.setPlaceholderText(self.tr("e.g. TRV"))

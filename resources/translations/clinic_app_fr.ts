@@ -1027,7 +1027,7 @@ dossier n° {number}</translation>
     <name>FirstStartDialog</name>
     <message>
         <location filename="../../clinic_app/ui/login.py" line="+188"/>
-        <location line="+54"/>
+        <location line="+55"/>
         <source>New clinic</source>
         <translation>Nouveau centre de santé</translation>
     </message>
@@ -1192,7 +1192,7 @@ dossier n° {number}</translation>
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/login.py" line="-151"/>
+        <location filename="../../clinic_app/ui/login.py" line="-152"/>
         <source>Clinic records — log in</source>
         <translation>Dossiers du centre — connexion</translation>
     </message>
@@ -2655,7 +2655,7 @@ dossier n° {number}</translation>
         <translation>Fuseau horaire inconnu : {zone}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/documents/pdf.py" line="+99"/>
+        <location filename="../../clinic_app/documents/pdf.py" line="+102"/>
         <source>The document could not be saved in {folder} ({reason}). Check that the folder exists and that there is free space.</source>
         <translation>Le document n’a pas pu être enregistré dans {folder} ({reason}). Vérifiez que le dossier existe et qu’il reste de la place.</translation>
     </message>
@@ -2842,7 +2842,12 @@ dossier n° {number}</translation>
         <translation>Une prolongation doit commencer le lendemain de la fin du certificat {number}, soit le {expected}, et non le {start}.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <source>Certificate {number} ended on {end}: its extension would start on {expected}, more than {max} days ago, which no certificate may. If the patient is still unfit for work, issue a new initial certificate starting today.</source>
+        <translation>Le certificat {number} a pris fin le {end} : sa prolongation commencerait le {expected}, il y a plus de {max} jours, ce qu'aucun certificat ne peut faire. Si le patient est toujours inapte au travail, établissez un nouveau certificat initial à partir d'aujourd'hui.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>This period overlaps certificate {number} ({start} to {end}) of the same patient. Issue an extension of that certificate, or start after {end}.</source>
         <translation>Cette période chevauche le certificat {number} (du {start} au {end}) du même patient. Délivrez une prolongation de ce certificat, ou commencez après le {end}.</translation>
     </message>
@@ -2857,7 +2862,7 @@ dossier n° {number}</translation>
         <translation>Le nombre de jours d’arrêt doit être compris entre {min} et {max}.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>An extension must give the number of the certificate it extends.</source>
         <translation>Une prolongation doit indiquer le numéro du certificat qu’elle prolonge.</translation>
     </message>
@@ -2867,7 +2872,7 @@ dossier n° {number}</translation>
         <translation>Un arrêt initial ne prolonge aucun autre certificat ; choisissez « prolongation » ou effacez le numéro.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>No certificate {number} was issued to this patient. Check the number on the previous certificate.</source>
         <translation>Aucun certificat {number} n’a été délivré à ce patient. Vérifiez le numéro sur le certificat précédent.</translation>
     </message>
@@ -2877,7 +2882,7 @@ dossier n° {number}</translation>
         <translation>Le certificat {number} a déjà été prolongé par {later}. Prolongez plutôt {later}.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+63"/>
         <location filename="../../clinic_app/records/diagnoses.py" line="+46"/>
         <source>{code} is not an ICD-11 code. Search by word.</source>
         <translation>{code} n’est pas un code CIM-11. Recherchez par mot.</translation>
@@ -2918,7 +2923,7 @@ dossier n° {number}</translation>
         <translation>Le motif de consultation manque.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="+38"/>
+        <location filename="../../clinic_app/validation.py" line="+40"/>
         <source>This field contains an invisible or control character; retype it.</source>
         <translation>Ce champ contient un caractère invisible ou de contrôle ; saisissez-le à nouveau.</translation>
     </message>
@@ -2939,7 +2944,12 @@ dossier n° {number}</translation>
         <translation>Un nom commence par une lettre et ne contient que des lettres, des espaces, des traits d’union et des apostrophes.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+36"/>
+        <source>This name has letters the prescriptions and certificates cannot print. Write it in Latin letters, as on the identity card.</source>
+        <translation>Ce nom contient des lettres que les ordonnances et certificats ne peuvent pas imprimer. Écrivez-le en lettres latines, comme sur la carte d'identité.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Enter a whole number from {low} to {high}.</source>
         <translation>Saisissez un nombre entier de {low} à {high}.</translation>
     </message>
@@ -2990,12 +3000,12 @@ dossier n° {number}</translation>
         <translation>Le fichier n’a pas pu être lu : {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/patients.py" line="+25"/>
+        <location filename="../../clinic_app/records/patients.py" line="+32"/>
         <source>A patient with this national number is already registered. Search for the number and open that record instead.</source>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="-92"/>
+        <location filename="../../clinic_app/validation.py" line="-133"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
@@ -3023,11 +3033,17 @@ dossier n° {number}</translation>
         <translation>Le numéro national compte 4 à 32 lettres et chiffres (espaces, points et tirets sont permis).</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots or brackets, and a + before the country code.</source>
+        <translation>Le numéro de téléphone n'est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points ou parenthèses, et un + devant l'indicatif du pays.</translation>
+    </message>
+    <message>
         <source>The national number has 4 to 32 letters and digits (spaces and dashes are ignored).</source>
         <translation type="vanished">Le numéro national comporte de 4 à 32 lettres et chiffres (les espaces et les tirets sont ignorés).</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location filename="../../clinic_app/records/certificates.py" line="-119"/>
+        <location filename="../../clinic_app/records/patients.py" line="+78"/>
         <location filename="../../clinic_app/validation.py" line="-53"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
@@ -3037,9 +3053,8 @@ dossier n° {number}</translation>
         <translation type="vanished">Le numéro national comporte de 4 à 32 lettres, chiffres, « - » ou « / ».</translation>
     </message>
     <message>
-        <location line="-59"/>
         <source>The phone number is not valid.</source>
-        <translation>Le numéro de téléphone n’est pas valide.</translation>
+        <translation type="vanished">Le numéro de téléphone n’est pas valide.</translation>
     </message>
     <message>
         <location filename="../../clinic_app/records/prescriptions.py" line="+73"/>
@@ -3138,7 +3153,7 @@ dossier n° {number}</translation>
         <translation>L’institution a désactivé ce compte au central ; il ne peut plus se connecter dans ce centre. S’il s’agit d’une erreur, demandez à l’administrateur du centre de contacter le central.</translation>
     </message>
     <message>
-        <location line="+553"/>
+        <location line="+565"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
