@@ -44,6 +44,7 @@ def reception_queries(patients: list[Patient], rng: random.Random) -> list[tuple
         return rng.choice(patients)
 
     numbered = [p for p in patients if p.national_id]
+    phoned = [p for p in patients if p.phone]
     queries: list[tuple[str, str]] = []
     for _ in range(QUERIES_PER_KIND):
         queries += [
@@ -54,6 +55,7 @@ def reception_queries(patients: list[Patient], rng: random.Random) -> list[tuple
             ("first letters", fold(some().family_name)[: rng.randint(2, 4)]),
             ("given + family", f"{(p := some()).given_name} {fold(p.family_name)}"),
             ("national number prefix", rng.choice(numbered).national_id[:7]),
+            ("phone number, as written", rng.choice(phoned).phone),
         ]
     queries += [("nobody", rng.choice(MISSES)) for _ in range(QUERIES_PER_KIND // 2)]
     queries += [("empty box", "") for _ in range(QUERIES_PER_KIND // 5)]
@@ -71,7 +73,8 @@ def main() -> int:
 
     nurse = login(data_dir, *account(Role.NURSE))
     try:
-        everyone = search_patients(nurse, "", limit=args.patients + 100)
+        # Every patient (the search box shows at most MAX_SEARCH_RESULTS of them).
+        everyone = [Patient.from_row(row) for row in nurse.store.all("SELECT * FROM patients")]
         queries = reception_queries(everyone, random.Random(7))
         for _, query in queries[:20]:  # warm the page cache, as a day's first searches do
             search_patients(nurse, query)

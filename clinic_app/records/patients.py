@@ -11,11 +11,11 @@ from clinic_app.errors import ClinicError, InvalidInput, NotFound
 from clinic_app.i18n import QT_TRANSLATE_NOOP
 from clinic_app.ids import new_id
 from clinic_app.records.search import (
+    PHONE_CLUE_DIGITS,
     PHONE_MARKS,
     patient_search_key,
-    phone_clause,
     phone_digits,
-    phone_params,
+    phone_matches,
     query_tokens,
     token_clause,
 )
@@ -212,23 +212,39 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     number = compact_national_id(query)
     by_number = len(number) >= 4 and any(ch.isdigit() for ch in number) and number.isalnum()
     # A phone number however it is written ("01 34 63 47 12", "+225 0134634712",
-    # "(+225) 01 34 63 47 12"): see ``phone_clause``.
+    # "(+225) 01 34 63 47 12"): see ``phone_matches``.
     digits = phone_digits(query)
-    by_phone = len(digits) >= 6 and _PHONE_QUERY.fullmatch(query.strip()) is not None
+    by_phone = (
+        len(digits) >= PHONE_CLUE_DIGITS and _PHONE_QUERY.fullmatch(query.strip()) is not None
+    )
+    limit = max(1, min(int(limit), MAX_SEARCH_RESULTS))
     if words:
         where = token_clause("search_key", len(words))
         params: tuple[object, ...] = tuple(words)
         if by_number:
             where = f"({where}) OR instr(national_id_key, ?) > 0"
             params = (*params, number)
-        if by_phone:
-            where = f"({where}) OR {phone_clause('phone')}"
-            params = (*params, *phone_params(digits))
         sql = f"SELECT * FROM patients WHERE {where} ORDER BY family_name, given_name LIMIT ?"
+        rows = session.store.all(sql, (*params, limit))
     else:
         sql = "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"
-        params = ()
-    rows = session.store.all(sql, (*params, max(1, min(int(limit), MAX_SEARCH_RESULTS))))
+        rows = session.store.all(sql, (limit,))
+    if by_phone:
+        # The phone's digits are a word of ``search_key``: the few rows holding the
+        # last digits typed are read, and the number itself compared here.
+        clue = digits[-PHONE_CLUE_DIGITS:]
+        candidates = session.store.all(
+            "SELECT * FROM patients WHERE instr(search_key, ?) > 0", (clue,)
+        )
+        seen = {row["id"] for row in rows}
+        extra = [
+            row
+            for row in candidates
+            if row["id"] not in seen and phone_matches(row["phone"] or "", digits)
+        ]
+        if extra:
+            rows = sorted([*rows, *extra], key=lambda r: (r["family_name"], r["given_name"]))
+            rows = rows[:limit]
     # The query text itself may be a name: only the fact and the count are audited.
     session.audit_read("search_patients", object_kind="patient_search", object_id=str(len(rows)))
     return [Patient.from_row(row) for row in rows]

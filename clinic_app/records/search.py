@@ -82,35 +82,28 @@ PHONE_MARKS = " ().-+"
 """What a phone number may hold besides its digits (``records.patients`` checks it)."""
 
 
-def _digits_of(column: str) -> str:
-    expression = f"coalesce({column}, '')"
-    for mark in PHONE_MARKS:
-        expression = f"replace({expression}, '{mark}', '')"
-    return expression
+def phone_matches(stored: str, typed: str) -> bool:
+    """Whether the phone number ``stored`` is the one whose digits were ``typed``.
 
-
-def phone_clause(column: str) -> str:
-    """SQL true when the phone in ``column`` is the number whose digits are bound.
-
-    Its parameters come from :func:`phone_params`. A number matches when the digits
-    typed are part of it ("63 47 12"), or when the two differ only by a country code
-    or the trunk zero it replaces ("+225 0134634712" and "0134634712"; "+33 6 12 34
-    56 78" and "06 12 34 56 78"); every other digit must agree, so 07 11 22 33 44
-    does not find 05 11 22 33 44.
+    The digits typed are part of it ("63 47 12"), or the two differ only by a
+    country code or the trunk zero it replaces ("+225 0134634712" and
+    "0134634712"; "+33 6 12 34 56 78" and "06 12 34 56 78"). Every other digit
+    must agree, so 07 11 22 33 44 does not find 05 11 22 33 44.
     """
-    stored = _digits_of(column)
-    stored_core = f"ltrim({stored}, '0')"
+    have, want = phone_digits(stored), phone_digits(typed)
+    if not have or not want:
+        return False
+    have_core, want_core = have.lstrip("0"), want.lstrip("0")
     return (
-        f"(instr({stored}, ?) > 0"
-        f" OR (length(?) >= 8 AND substr({stored}, -length(?)) = ?)"
-        f" OR (length({stored_core}) >= 8 AND substr(?, -length({stored_core})) = {stored_core}))"
+        want in have
+        or (len(want_core) >= 8 and have.endswith(want_core))
+        or (len(have_core) >= 8 and want.endswith(have_core))
     )
 
 
-def phone_params(digits: str) -> tuple[str, ...]:
-    """The bound values of :func:`phone_clause`, in order, for the digits typed."""
-    core = digits.lstrip("0")
-    return digits, core, core, core, digits
+PHONE_CLUE_DIGITS = 6
+"""Every number :func:`phone_matches` accepts holds the last six digits typed: the
+search looks for them in ``search_key`` (which holds the phone's digits) first."""
 
 
 def query_tokens(query: str, *, limit: int = 8) -> list[str]:
