@@ -146,8 +146,8 @@ def test_prescription_prints_with_names_intact(doctor: Session, out: Path) -> No
         "matin & soir",
         "5 j",
         "7 j",
-        "15",
-        "28",
+        "15 comprimés",
+        "28 comprimés",
     ):
         assert expected in text, expected
     for item in prescription.items:

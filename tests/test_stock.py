@@ -20,6 +20,7 @@ from clinic_app.documents.signing import ForgedDocument
 from clinic_app.documents.verification import UnknownIssuingClinic
 from clinic_app.errors import InvalidInput, NotFound, PermissionDenied
 from clinic_app.inventory.catalogue import (
+    counted_unit,
     find_by_gtin,
     read_catalogue_file,
     upsert_catalogue_items,
@@ -742,3 +743,24 @@ def test_lot_letter_case_does_not_make_another_lot(
     receive(storekeeper, PARACETAMOL, "BX7781", date(2031, 1, 1), 5)
     lots = {(line.lot, line.quantity) for line in stock_on_hand(storekeeper)}
     assert lots == {("BX7781", 10)}
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "printed"),
+    [
+        (1, "comprimé", "comprimé"),
+        (15, "comprimé", "comprimés"),
+        (4, "gélule", "gélules"),
+        (2, "flacon", "flacons"),
+        (3, "comprimé effervescent", "comprimés effervescents"),
+        (10, "ml", "ml"),
+        (2, "UI", "UI"),
+        (5, "dose(s)", "dose(s)"),
+        (6, "boîte de 10", "boîtes de 10"),
+        (2, "tube", "tubes"),
+        (2, "sachets", "sachets"),
+        (0, "ampoule", "ampoule"),
+    ],
+)
+def test_a_unit_reads_right_after_its_quantity(quantity: int, unit: str, printed: str) -> None:
+    assert counted_unit(quantity, unit) == printed

@@ -70,6 +70,7 @@ from clinic_app.documents.labels import printed_labels
 from clinic_app.documents.signing import verify_document
 from clinic_app.errors import ClinicError, NotFound
 from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.inventory.catalogue import counted_unit
 from clinic_app.records.certificates import SickLeaveCertificate, get_certificate
 from clinic_app.records.patients import Patient
 from clinic_app.records.prescriptions import Prescription, get_prescription
@@ -712,7 +713,8 @@ def _prescription_story(
                 ),
                 Paragraph(_text(labels["duration_days"].format(n=item.duration_days)), styles.body),
                 Paragraph(
-                    f"<b>{item.quantity}</b> {_text(units.get(item.catalogue_item_id, ''))}",
+                    f"<b>{item.quantity}</b> "
+                    + _text(counted_unit(item.quantity, units.get(item.catalogue_item_id, ""))),
                     styles.body,
                 ),
             ]

@@ -17,6 +17,32 @@ from clinic_app.session import Session
 from clinic_app.storage.store import Row, Tx
 
 CATALOGUE_COLUMNS = ("gtin", "name", "form", "strength", "atc", "unit", "reorder_level")
+_SYMBOLS = {"mcg", "µg", "ui", "iu", "ml", "mg"}
+
+
+def counted_unit(quantity: int, unit: str) -> str:
+    """The catalogue's unit (a noun: comprimé, gélule, flacon) as it reads after
+    ``quantity``: "1 comprimé", "15 comprimés", "2 ampoules".
+
+    Units are catalogue data with no plural of their own; the regular French
+    (and English) plural is made: an "s" on each word of letters, except words
+    already ending in s, x or z and unit symbols (ml, UI).
+    """
+    if quantity < 2:
+        return unit
+
+    def plural(word: str) -> str:
+        if (
+            len(word) < 3
+            or not word.isalpha()
+            or not word.islower()
+            or word in _SYMBOLS
+            or word[-1] in "sxz"
+        ):
+            return word
+        return word + "s"
+
+    return " ".join(plural(word) for word in unit.split(" "))
 
 
 @dataclass(frozen=True)
