@@ -243,8 +243,9 @@ def pull(
     engine: EngineDep,
     after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+    own: bool = False,
 ) -> dict[str, Any]:
-    page = services.pull_changes(engine, site_id, after, limit)
+    page = services.pull_changes(engine, site_id, after, limit, own=own)
     return {
         "changes": [
             {"seq": c.seq, "kind": c.kind, "id": c.id, "payload": c.payload} for c in page.changes

@@ -200,8 +200,9 @@ def import_carried_file(engine: Engine, path: Path) -> ImportReport:
         applied += len(changes)
     sent_back: list[dict[str, Any]] = []
     last_seq = pull_cursor
+    own = body.get("own_records") is True  # a clinic restored from a backup
     while True:
-        page = pull_changes(engine, site_id, last_seq, MAX_PULL_LIMIT)
+        page = pull_changes(engine, site_id, last_seq, MAX_PULL_LIMIT, own=own)
         sent_back += [
             {"seq": c.seq, "kind": c.kind, "id": c.id, "payload": c.payload} for c in page.changes
         ]
@@ -227,6 +228,7 @@ def import_carried_file(engine: Engine, path: Path) -> ImportReport:
         "last_seq": last_seq,
         "links": links,
         "links_last_seq": links_last,
+        "own_records": own,
     }
     now = utc_now().isoformat(timespec="seconds")
     sealed = seal(digest, CarryHeader(TO_CLINIC, site_id, header.site_code, now), answer)

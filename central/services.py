@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, and_, bindparam, func, or_, select, tuple_, union, update
+from sqlalchemy import Engine, and_, bindparam, func, or_, select, true, tuple_, union, update
 from sqlalchemy.engine import Connection
 
 from central.db import (
@@ -890,13 +890,17 @@ def push_changes(engine: Engine, site_id: str, batch_id: str, changes: Sequence[
     return acked_seq
 
 
-def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPage:
+def pull_changes(
+    engine: Engine, site_id: str, after: int, limit: int, *, own: bool = False
+) -> PullPage:
     """What this clinic may see that changed after ``after``, oldest first, at most ``limit``.
 
     Master data; records of its own clinic that someone else (central's merge,
     a linked clinic) changed; and the records of other clinics' patients linked
     to one of its own (``patient_links``). Nothing else: every request stays
-    scoped to its clinic. A clinic's own pushes do not come back to it.
+    scoped to its clinic. A clinic's own pushes do not come back to it — unless
+    ``own``: a clinic restored from a backup asks for them, to get back what it
+    had sent after that backup (its audit trail stays at central all the same).
     """
     after = _check_int(after, "after")
     limit = _check_int(limit, "limit", 1, MAX_PULL_LIMIT)
@@ -915,7 +919,9 @@ def pull_changes(engine: Engine, site_id: str, after: int, limit: int) -> PullPa
             records.c.site_id.is_(None),
             and_(
                 or_(records.c.site_id == site_id, records.c.patient_id.in_(linked)),
-                or_(records.c.changed_by.is_(None), records.c.changed_by != site_id),
+                true()
+                if own
+                else or_(records.c.changed_by.is_(None), records.c.changed_by != site_id),
             ),
         )
         rows = conn.execute(

@@ -22,3 +22,53 @@ def next_document_number(tx: Tx, kind: str, site_code: str, year: int) -> str:
     row = tx.one("SELECT last FROM document_counters WHERE kind = ? AND year = ?", (kind, year))
     assert row is not None
     return f"{PREFIXES[kind]}-{site_code}-{year}-{int(row['last']):06d}"
+
+
+RESTORE_NUMBER_GAP = 1000
+"""How far numbers jump after a restore: more documents of a kind than a busy clinic
+issues in the days a backup may be old (the window reminds after one)."""
+
+
+def skip_numbers(tx: Tx) -> None:
+    """Move every counter, this year's included, ``RESTORE_NUMBER_GAP`` on (a restore)."""
+    from clinic_app.clock import clinic_zone, local_date, utc_now
+
+    zone = clinic_zone(_setting(tx, "timezone") or "UTC")
+    year = local_date(utc_now(), zone).year
+    for kind in PREFIXES:
+        tx.execute(
+            "INSERT INTO document_counters (kind, year, last) VALUES (?, ?, 0) "
+            "ON CONFLICT (kind, year) DO NOTHING",
+            (kind, year),
+        )
+    tx.execute("UPDATE document_counters SET last = last + ?", (RESTORE_NUMBER_GAP,))
+
+
+_TABLES = {"prescription": "prescriptions", "sick_leave_certificate": "sick_leave_certificates"}
+
+
+def _setting(tx: Tx, key: str) -> str | None:
+    row = tx.one("SELECT value FROM settings WHERE key = ?", (key,))
+    return str(row["value"]) if row is not None else None
+
+
+def counters_past_numbers_held(tx: Tx) -> None:
+    """Each counter at least the highest number of this clinic held (records pulled back)."""
+    site_code = _setting(tx, "site_code") or ""
+    for kind, table in _TABLES.items():
+        prefix = f"{PREFIXES[kind]}-{site_code}-"
+        rows = tx.all(
+            f"SELECT number FROM {table} WHERE substr(number, 1, ?) = ?", (len(prefix), prefix)
+        )
+        highest: dict[int, int] = {}
+        for row in rows:
+            year_text, _, serial = str(row["number"])[len(prefix) :].partition("-")
+            if year_text.isdigit() and serial.isdigit():
+                year = int(year_text)
+                highest[year] = max(highest.get(year, 0), int(serial))
+        for year, last in highest.items():
+            tx.execute(
+                "INSERT INTO document_counters (kind, year, last) VALUES (?, ?, ?) "
+                "ON CONFLICT (kind, year) DO UPDATE SET last = max(last, excluded.last)",
+                (kind, year, last),
+            )

@@ -538,9 +538,12 @@ def restore_clinic(
         raise
     shutil.rmtree(work, ignore_errors=True)
 
+    from clinic_app.sync.service import mark_restored
+
     session = login(data_dir, username, password)
     try:
         with session.transaction() as tx:
+            mark_restored(tx)
             session.audit(
                 tx,
                 "restore",

@@ -167,8 +167,13 @@ class CentralClient:
             raise ServerAnswerInvalid(detail="push answer without acked_seq")
         return acked
 
-    def pull(self, after: int, limit: int) -> PullPage:
-        answer = self._call("GET", "/pull", params={"after": after, "limit": limit})
+    def pull(self, after: int, limit: int, *, own: bool = False) -> PullPage:
+        """A page of changes after ``after``; ``own``: this clinic's own records too
+        (a clinic restored from a backup, ``sync.service.mark_restored``)."""
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if own:
+            params["own"] = "true"
+        answer = self._call("GET", "/pull", params=params)
         return _read_pull_page(answer, after)
 
     # --- transport ----------------------------------------------------------------------

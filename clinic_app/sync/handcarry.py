@@ -158,7 +158,7 @@ def _batches(tx: Tx, site_id: str) -> list[dict[str, Any]]:
 
 def export_pending_changes(session: Session, folder: Path) -> Path:
     """Write every change waiting for central to one encrypted file in ``folder``; return it."""
-    from clinic_app.sync.service import PULL_CURSOR
+    from clinic_app.sync.service import PULL_CURSOR, RECOVERING_OWN
 
     session.require(Action.SYNC)
     token = _token(session)
@@ -170,6 +170,8 @@ def export_pending_changes(session: Session, folder: Path) -> Path:
         pull_cursor = _state(tx, PULL_CURSOR)
         links = links_cursor(tx)
         master_data = master_data_held(tx)
+        # Restored from a backup: ask for what this clinic sent after it (sync.service).
+        own_records = tx.one("SELECT 1 FROM sync_state WHERE key = ?", (RECOVERING_OWN,))
     if not batches:
         raise NothingToCarry()
     now = utc_now()
@@ -180,6 +182,7 @@ def export_pending_changes(session: Session, folder: Path) -> Path:
         "pull_cursor": pull_cursor,
         "links_cursor": links,
         "master_data": master_data,  # what the answer need not bring again
+        "own_records": own_records is not None,
     }
     sealed = seal(
         token_digest(token),
@@ -240,10 +243,11 @@ def _int(value: object) -> int:
 
 def import_answer_file(session: Session, path: Path) -> AnswerReport:
     """Apply central's answer: acknowledgements, then what central sends back. Idempotent."""
+    from clinic_app.documents.numbers import counters_past_numbers_held
     from clinic_app.sync import hlc
     from clinic_app.sync.client import RemoteChange
     from clinic_app.sync.kinds import apply_remote_change, versions_in
-    from clinic_app.sync.service import PULL_CURSOR, _set_state
+    from clinic_app.sync.service import PULL_CURSOR, RECOVERING_OWN, _set_state
 
     session.require(Action.SYNC)
     path = Path(path)
@@ -301,6 +305,9 @@ def import_answer_file(session: Session, path: Path) -> AnswerReport:
                 applied += 1
         hlc.observe(tx, versions_in(change for change in changes if change.seq > current))
         _set_state(tx, PULL_CURSOR, str(max(current, last_seq)))
+        if body.get("own_records") is True:  # central sent this clinic's own records too
+            counters_past_numbers_held(tx)
+            tx.execute("DELETE FROM sync_state WHERE key = ?", (RECOVERING_OWN,))
         applied += apply_links(tx, links, links_last)
         session.audit(
             tx,

@@ -97,6 +97,7 @@ LAST_ERROR = "last_error"
 PUSH_BATCH_BYTES = "push_batch_bytes"  # the adaptive compressed batch size
 CLOCK_SKEW = "clock_skew_seconds"  # this clinic's clock minus central's, at the last sync
 CENTRAL_ID = "central_id"  # the identity of the central this clinic is enrolled with
+RECOVERING_OWN = "recovering_own_records"  # set by a restore, cleared once caught up
 
 Progress = Callable[[int, int], None]
 
@@ -598,13 +599,34 @@ def _push_outbox(
         progress(pushed, max(total, pushed))
 
 
+def mark_restored(tx: Tx) -> None:
+    """A clinic restored from a backup: get back what it sent central after that backup.
+
+    Central does not send a clinic its own records; a restored clinic lacks those
+    it made and sent after the backup was taken. Until a pull has caught up, the
+    pulls ask central for them too (``own``) and document numbers move past every
+    number those records carry. Meanwhile, and even before any connection, new
+    numbers start ``RESTORE_NUMBER_GAP`` further on, so no number issued after the
+    backup is ever given twice. Runs in the restore's audit transaction.
+    """
+    from clinic_app.documents.numbers import skip_numbers
+
+    _set_state(tx, RECOVERING_OWN, "1")
+    skip_numbers(tx)
+
+
 def _pull_changes(
     store: Store, client: CentralClient, page_size: int, pushed: int, progress: Progress
 ) -> tuple[int, int]:
+    from clinic_app.documents.numbers import counters_past_numbers_held
+
     pulled = applied = 0
     while True:
         row = store.one("SELECT value FROM sync_state WHERE key = ?", (PULL_CURSOR,))
-        page = client.pull(int(row["value"]) if row is not None else 0, page_size)
+        recovering = store.one("SELECT 1 FROM sync_state WHERE key = ?", (RECOVERING_OWN,))
+        page = client.pull(
+            int(row["value"]) if row is not None else 0, page_size, own=recovering is not None
+        )
         with store.transaction() as tx:
             # Re-read inside the transaction: another process may have moved it meanwhile.
             row = tx.one("SELECT value FROM sync_state WHERE key = ?", (PULL_CURSOR,))
@@ -617,6 +639,10 @@ def _pull_changes(
                     applied += 1
             # The clock moves past every version seen: a later edit here outranks them.
             hlc.observe(tx, versions_in(page.changes))
+            if recovering is not None:
+                counters_past_numbers_held(tx)
+                if not page.more:
+                    tx.execute("DELETE FROM sync_state WHERE key = ?", (RECOVERING_OWN,))
             _set_state(tx, PULL_CURSOR, str(max(current, page.last_seq)))
         pulled += len(page.changes)
         expected = pushed + pulled + (page_size if page.more else 0)
