@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import stat
@@ -27,10 +29,12 @@ from clinic_app.storage.backup import (
     BackupDamaged,
     BackupMissing,
     FolderUnavailable,
+    RestoreFolderUnavailable,
     backup_clinic,
     backup_due,
     restore_clinic,
 )
+from clinic_app.storage.keys import TEST_COST
 
 NAME = ("Hyacinthe", "Djédjé-Zoukou")
 TABLES = (
@@ -348,3 +352,66 @@ def test_backup_restore_and_export_from_the_command_line(
     )
     assert capsys.readouterr().err.startswith("clinic-app: Wrong user name or password")
     shutil.rmtree(out)
+
+
+# --- what an interrupted backup or restore leaves behind -----------------------------------
+
+
+def leftover(data_dir: Path, prefix: str, *, age: float) -> Path:
+    """A work folder as a killed backup leaves it: a whole copy of the database inside."""
+    folder = data_dir / f"{prefix}killed"
+    folder.mkdir()
+    shutil.copyfile(data_dir / "clinic.db", folder / "check-clinic.db")
+    then = utc_now().timestamp() - age
+    os.utime(folder, (then, then))
+    return folder
+
+
+def test_an_interrupted_backups_copy_is_removed_at_the_next_login(admin: Session) -> None:
+    old = leftover(admin.data_dir, ".backup-", age=2 * 3600)
+    old_restore = leftover(admin.data_dir, ".restore-", age=2 * 3600)
+    running = leftover(admin.data_dir, ".backup-running-", age=5)  # another window's, now
+    login(admin.data_dir, "nurse", PASSWORDS["nurse"]).close()
+    assert not old.exists()
+    assert not old_restore.exists()
+    assert running.exists()
+
+
+def test_a_rekey_leaves_no_copy_on_the_old_key(admin: Session) -> None:
+    from clinic_app.security.recovery import rekey_database
+
+    fresh = leftover(admin.data_dir, ".backup-", age=5)
+    result = rekey_database(admin, PASSWORDS["admin"], cost=TEST_COST)
+    result.session.close()
+    assert not fresh.exists()
+    assert [p.name for p in admin.data_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_two_backups_in_the_same_second_are_two_files(
+    admin: Session, usb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clinic_app.storage.backup as backup_module
+
+    instant = utc_now()
+    monkeypatch.setattr(backup_module, "utc_now", lambda: instant)
+    first = backup_clinic(admin, usb)
+    second = backup_clinic(admin, usb)
+    assert first.path != second.path
+    assert sorted(p.name for p in usb.iterdir()) == sorted([first.path.name, second.path.name])
+    assert hashlib.sha256(first.path.read_bytes()).hexdigest() == first.sha256  # not overwritten
+
+
+def test_a_restore_onto_a_full_disk_is_a_clear_error_and_leaves_nothing(
+    backup_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clinic_app.storage.backup as backup_module
+
+    def disk_full(*_args: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "_copy_member", disk_full)
+    target = tmp_path / "new-laptop" / "clinic"
+    with pytest.raises(RestoreFolderUnavailable) as caught:
+        restore_as_admin(backup_file, target)
+    assert str(target) in str(caught.value)
+    assert not target.exists()

@@ -550,6 +550,9 @@ def login(data_dir: Path | str, username: str, password: str, *, clock: Clock = 
         session.audit(tx, "login", object_kind="user", object_id=session.actor.user_id)
         anchor_audit_chain(tx)
     _audit_failed_logins(session, pending)
+    from clinic_app.storage.backup import remove_leftover_work
+
+    remove_leftover_work(data_dir)  # an interrupted backup's copy of the database
     return session
 
 

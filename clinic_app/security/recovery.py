@@ -246,9 +246,13 @@ def rekey_database(
     temporary password with ``accounts.reset_password``. See the module
     docstring for the order of the steps and what a crash at each one leaves.
     """
+    from clinic_app.storage.backup import remove_leftover_work
+
     session.require(Action.MANAGE_USERS)
     _check_own_password(session, password, clock=clock, action="rekey")
     data_dir = session.data_dir
+    # A copy left by an interrupted backup would still open with the old key.
+    remove_leftover_work(data_dir, older_than=0)
     path = data_dir / SLOTS_FILE
     actor = session.actor
     clinic_id = session.site_id

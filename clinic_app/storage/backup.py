@@ -55,6 +55,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -112,6 +113,14 @@ class BackupDamaged(BackupError):
     )
 
 
+class RestoreFolderUnavailable(BackupError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The clinic could not be restored into {path}: the folder cannot be written or "
+        "the disk is full. Nothing was restored; free some space or choose another folder.",
+    )
+
+
 class BackupMissing(BackupError):
     template = QT_TRANSLATE_NOOP(
         "errors", "There is no backup file at {path}. Check the USB stick and the file name."
@@ -152,8 +161,14 @@ class _Verified:
 # --- writing files safely ----------------------------------------------------------------
 
 
-def write_atomically(path: Path, chunks: Iterator[bytes] | list[bytes]) -> int:
-    """Write ``chunks`` to ``path`` via a temporary name: flushed, fsync'd, renamed, mode 0600."""
+def write_atomically(
+    path: Path, chunks: Iterator[bytes] | list[bytes], *, replace: bool = True
+) -> int:
+    """Write ``chunks`` to ``path`` via a temporary name: flushed, fsync'd, renamed, mode 0600.
+
+    ``replace=False``: an existing ``path`` is kept and ``FileExistsError`` raised
+    (the temporary file is linked to its name, which never replaces a file).
+    """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     size = 0
     try:
@@ -167,10 +182,14 @@ def write_atomically(path: Path, chunks: Iterator[bytes] | list[bytes]) -> int:
                 size += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+            tmp.unlink()
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
             raise FolderUnavailable(path=str(path.parent)) from exc
         raise
     _fsync_folder(path.parent)
@@ -383,6 +402,31 @@ def _schema_version(session: Session) -> int:
     return int(row[0]) if row is not None else 0
 
 
+WORK_PREFIXES = (".backup-", ".restore-")
+"""The private folders a backup or a restore works in, inside the data folder: each
+holds a whole copy of the database while it runs."""
+
+
+def remove_leftover_work(data_dir: Path, *, older_than: float = 3600.0) -> int:
+    """Delete what an interrupted backup or restore left in ``data_dir``; return how many.
+
+    A copy of the database left there would outlive a re-key on the old key.
+    ``older_than`` seconds: another program's backup running now is left alone
+    (``rekey`` passes 0: it must leave no copy on the old key).
+    """
+    removed = 0
+    now = time.time()
+    for prefix in WORK_PREFIXES:
+        for leftover in Path(data_dir).glob(prefix + "*"):
+            try:
+                if leftover.is_dir() and now - leftover.stat().st_mtime >= older_than:
+                    shutil.rmtree(leftover)
+                    removed += 1
+            except OSError:
+                continue  # gone meanwhile, or not ours to remove: the next run tries again
+    return removed
+
+
 def backup_clinic(session: Session, folder: Path) -> BackupReport:
     """Write an encrypted backup into ``folder`` (a USB stick), check it, record it.
 
@@ -394,9 +438,8 @@ def backup_clinic(session: Session, folder: Path) -> BackupReport:
     clinic_id = session.site_id
     site = (session.store.setting("site_code") or "CLINIC").upper()
     final = folder / f"clinic-{site}-{created:%Y%m%d-%H%M%S}{SUFFIX}"
-    if final.exists():
-        final = folder / f"clinic-{site}-{created:%Y%m%d-%H%M%S-%f}{SUFFIX}"
-    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=session.data_dir))
+    remove_leftover_work(session.data_dir)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIXES[0], dir=session.data_dir))
     try:
         snapshot = work / DB_FILE
         _snapshot(session, snapshot)
@@ -422,7 +465,19 @@ def backup_clinic(session: Session, folder: Path) -> BackupReport:
         }
         manifest["hmac"] = _manifest_hmac(manifest, session.store._key)
         manifest_bytes = json.dumps(manifest, sort_keys=True, indent=1).encode("utf-8")
-        size = write_atomically(final, _container(manifest_bytes, [snapshot, slots]))
+        # Two backups in the same second (two windows) never overwrite each other.
+        for attempt in range(100):
+            if attempt:
+                final = folder / f"clinic-{site}-{created:%Y%m%d-%H%M%S}-{attempt}{SUFFIX}"
+            try:
+                size = write_atomically(
+                    final, _container(manifest_bytes, [snapshot, slots]), replace=False
+                )
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FolderUnavailable(path=str(folder))
         snapshot.unlink()
         _check_written(final, session.store._key, clinic_id, work)
     except BackupCheckFailed:
@@ -448,7 +503,8 @@ def _check_written(path: Path, key: bytes, clinic_id: str, work: Path) -> None:
         verified = _verify(path)
         _check_hmac(path, verified, key)
         copy = work / ("check-" + DB_FILE)
-        with copy.open("wb") as handle:
+        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
             _copy_member(path, verified.members[DB_FILE], handle)
         _check_database(copy, key, clinic_id)
     except (BackupDamaged, ValueError, OSError) as exc:
@@ -500,7 +556,8 @@ def restore_clinic(
 
     made_dir = not data_dir.exists()
     prepare_data_folder(data_dir)
-    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
+    remove_leftover_work(data_dir, older_than=0)  # a restore interrupted before this one
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIXES[1], dir=data_dir))
     placed: list[Path] = []
     try:
         db_copy = work / DB_FILE
@@ -528,13 +585,15 @@ def restore_clinic(
                 raise ClinicAlreadyExists(path=str(data_dir)) from exc
             placed.append(data_dir / name)
         _fsync_folder(data_dir)
-    except BaseException:
+    except BaseException as exc:
         for path in placed:
             path.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
         if made_dir:
             with contextlib.suppress(OSError):
                 data_dir.rmdir()
+        if isinstance(exc, OSError):  # a full disk, a folder that cannot be written
+            raise RestoreFolderUnavailable(path=str(data_dir)) from exc
         raise
     shutil.rmtree(work, ignore_errors=True)
 

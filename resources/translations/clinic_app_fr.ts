@@ -2844,7 +2844,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+10"/>
         <source>Certificate {number} ended on {end}: its extension would start on {expected}, more than {max} days ago, which no certificate may. If the patient is still unfit for work, issue a new initial certificate starting today.</source>
-        <translation>Le certificat {number} a pris fin le {end} : sa prolongation commencerait le {expected}, il y a plus de {max} jours, ce qu'aucun certificat ne peut faire. Si le patient est toujours inapte au travail, établissez un nouveau certificat initial à partir d'aujourd'hui.</translation>
+        <translation>Le certificat {number} a pris fin le {end} : sa prolongation commencerait le {expected}, il y a plus de {max} jours, ce qu&apos;aucun certificat ne peut faire. Si le patient est toujours inapte au travail, établissez un nouveau certificat initial à partir d&apos;aujourd&apos;hui.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2944,9 +2944,9 @@ dossier n° {number}</translation>
         <translation>Un nom commence par une lettre et ne contient que des lettres, des espaces, des traits d’union et des apostrophes.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>This name has letters the prescriptions and certificates cannot print. Write it in Latin letters, as on the identity card.</source>
-        <translation>Ce nom contient des lettres que les ordonnances et certificats ne peuvent pas imprimer. Écrivez-le en lettres latines, comme sur la carte d'identité.</translation>
+        <translation>Ce nom contient des lettres que les ordonnances et certificats ne peuvent pas imprimer. Écrivez-le en lettres latines, comme sur la carte d&apos;identité.</translation>
     </message>
     <message>
         <location line="+33"/>
@@ -3005,7 +3005,7 @@ dossier n° {number}</translation>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="-133"/>
+        <location filename="../../clinic_app/validation.py" line="-131"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
@@ -3035,7 +3035,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+10"/>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots or brackets, and a + before the country code.</source>
-        <translation>Le numéro de téléphone n'est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points ou parenthèses, et un + devant l'indicatif du pays.</translation>
+        <translation>Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points ou parenthèses, et un + devant l&apos;indicatif du pays.</translation>
     </message>
     <message>
         <source>The national number has 4 to 32 letters and digits (spaces and dashes are ignored).</source>
@@ -3153,7 +3153,7 @@ dossier n° {number}</translation>
         <translation>L’institution a désactivé ce compte au central ; il ne peut plus se connecter dans ce centre. S’il s’agit d’une erreur, demandez à l’administrateur du centre de contacter le central.</translation>
     </message>
     <message>
-        <location line="+565"/>
+        <location line="+568"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
@@ -3278,7 +3278,7 @@ dossier n° {number}</translation>
         <translation>Une synchronisation est déjà en cours ; attendez qu’elle se termine.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/sync/service.py" line="+193"/>
+        <location filename="../../clinic_app/sync/service.py" line="+194"/>
         <source>The central server address starts with https:// (or http://).</source>
         <translation>L’adresse du serveur central commence par https:// (ou http://).</translation>
     </message>
@@ -3477,7 +3477,7 @@ dossier n° {number}</translation>
         <translation>L’écran se verrouille après {low} à {high} minutes sans activité.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/storage/backup.py" line="+88"/>
+        <location filename="../../clinic_app/storage/backup.py" line="+89"/>
         <source>The backup could not be made.</source>
         <translation>La sauvegarde n’a pas pu être faite.</translation>
     </message>
@@ -3496,6 +3496,11 @@ dossier n° {number}</translation>
         <location line="+8"/>
         <source>The file {path} is not a clinic backup, or it is damaged or incomplete; nothing was restored. Try another copy of the backup.</source>
         <translation>Le fichier {path} n’est pas une sauvegarde de centre, ou il est endommagé ou incomplet ; rien n’a été restauré. Essayez une autre copie de la sauvegarde.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The clinic could not be restored into {path}: the folder cannot be written or the disk is full. Nothing was restored; free some space or choose another folder.</source>
+        <translation>La clinique n'a pas pu être restaurée dans {path} : le dossier n'est pas accessible en écriture ou le disque est plein. Rien n'a été restauré ; libérez de la place ou choisissez un autre dossier.</translation>
     </message>
     <message>
         <location line="+8"/>
