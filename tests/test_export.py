@@ -229,3 +229,27 @@ def test_only_the_admin_exports_and_a_missing_stick_is_a_clear_error(
 )
 def test_age_bands(born: date | None, on: date, band: str) -> None:
     assert age_band(born, on) == band
+
+
+def test_a_stick_that_fills_up_gets_all_four_files_or_none(
+    admin: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clinic_app.reports.deidentified as module
+
+    real = module.write_atomically
+    written: list[Path] = []
+
+    def fills_up_at_the_third(path: Path, chunks: Any, **options: Any) -> int:
+        if len(written) == 2:
+            raise FolderUnavailable(path=str(path.parent))  # as the real one says ENOSPC
+        written.append(path)
+        return real(path, chunks, **options)
+
+    monkeypatch.setattr(module, "write_atomically", fills_up_at_the_third)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    with pytest.raises(FolderUnavailable):
+        export_deidentified_csv(admin, stick)
+    assert list(stick.iterdir()) == []  # no half export, no work folder
+    events = admin.store.all("SELECT 1 FROM audit_events WHERE action = 'export_deidentified'")
+    assert events == []

@@ -35,7 +35,10 @@ import csv
 import hashlib
 import hmac
 import io
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -45,7 +48,7 @@ from clinic_app.clock import from_iso, local_date
 from clinic_app.records.consultations import BMI_LOINC, VITAL_SIGNS
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
-from clinic_app.storage.backup import _check_folder, write_atomically
+from clinic_app.storage.backup import FolderUnavailable, _check_folder, write_atomically
 from clinic_app.storage.store import Tx
 
 SECRET_SETTING = "export_pseudonym_secret"
@@ -123,11 +126,22 @@ def export_deidentified_csv(session: Session, folder: Path) -> list[Path]:
             "prescriptions.csv": _prescriptions(tx, pseudo, site, zone),
             "stock_movements.csv": _stock_movements(tx, site, zone),
         }
-    paths: list[Path] = []
-    for name, (data, _count) in files.items():
-        path = folder / name
-        write_atomically(path, [data])
-        paths.append(path)
+    # All four or none: each is written in a private folder beside them first (a
+    # full stick fails there), then the finished files are moved into place.
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
+    except OSError as exc:
+        raise FolderUnavailable(path=str(folder)) from exc
+    try:
+        for name, (data, _count) in files.items():
+            write_atomically(work / name, [data])
+        paths = [folder / name for name in files]
+        for path in paths:
+            os.replace(work / path.name, path)
+    except OSError as exc:
+        raise FolderUnavailable(path=str(folder)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     counts = ";".join(f"{name.removesuffix('.csv')}={count}" for name, (_, count) in files.items())
     with session.transaction() as tx:
         session.audit(
