@@ -88,15 +88,24 @@ def shown_url(url: str | URL) -> str:
         return "(unparseable URL)"
 
 
-def database_url(explicit: str | None, data_dir: Path | None) -> str:
+def database_url(explicit: str | None, data_dir: Path | None, *, existing: bool = False) -> str:
     """``--database-url``, else an explicit ``--data-dir``, else ``$CENTRAL_DATABASE_URL``,
-    else SQLite in the default folder: what the operator typed wins over the environment."""
+    else SQLite in the default folder: what the operator typed wins over the environment.
+
+    ``existing``: a command that reads central's data (import, duplicates, audit…) is
+    refused where there is no SQLite database yet, rather than given an empty one.
+    """
     if explicit:
         return explicit
     from_env = os.environ.get(DATABASE_URL_ENV)
     if from_env and data_dir is None:
         return from_env
     data_dir = data_dir if data_dir is not None else DEFAULT_DATA_DIR
+    if existing and not (data_dir / "central.db").is_file():
+        raise UsageError(
+            f"there is no central database in {data_dir.resolve()}: give the --data-dir "
+            f"(or --database-url, or ${DATABASE_URL_ENV}) that 'clinic-central serve' uses"
+        )
     if data_dir.exists() and not data_dir.is_dir():
         raise UsageError(f"the data folder {data_dir} is a file, not a folder")
     try:
@@ -110,9 +119,18 @@ def database_url(explicit: str | None, data_dir: Path | None) -> str:
     return f"sqlite:///{(data_dir / 'central.db').resolve()}"
 
 
+# Commands that make or fill a central (a first install runs them in this order); every
+# other command reads one that must already be there.
+SETTING_UP = ("serve", "migrate", "create-operator", "seed-catalogue", "seed-icd11")
+
+
 def open_database(args: argparse.Namespace) -> Engine:
     """The engine with every table made; each way it can fail is one worded UsageError."""
-    url = database_url(args.database_url, Path(args.data_dir) if args.data_dir else None)
+    url = database_url(
+        args.database_url,
+        Path(args.data_dir) if args.data_dir else None,
+        existing=args.command not in SETTING_UP,
+    )
     try:
         engine = make_engine(url)
     except NoSuchModuleError as exc:

@@ -346,3 +346,22 @@ def test_an_explicit_data_folder_wins_over_the_environment(
     )
     assert database_url(None, None) == "postgresql+psycopg://central@db/central"
     assert database_url("sqlite:///x.db", tmp_path / "c") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "carry-TRV.clinicsync"],
+        ["duplicates", "list"],
+        ["audit", "verify", "--site", "TRV"],
+    ],
+)
+def test_a_command_on_a_folder_with_no_central_makes_none(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from central.cli import main
+
+    wrong = tmp_path / "typo"
+    assert main([*command, "--data-dir", str(wrong)]) == 2
+    assert "there is no central database in" in capsys.readouterr().err
+    assert not wrong.exists()
