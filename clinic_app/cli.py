@@ -21,7 +21,6 @@ Errors a person can act on are printed as one line, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -29,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clinic_app.errors import ClinicError
+from clinic_app.prompts import ask
 
 
 def default_data_dir() -> Path:
@@ -39,8 +39,7 @@ def default_data_dir() -> Path:
 def _password(given: str | None, prompt: str) -> str:
     if given is not None:
         return given
-    from_env = os.environ.get("CLINIC_APP_PASSWORD")
-    return from_env if from_env is not None else getpass.getpass(prompt)
+    return ask(prompt, "CLINIC_APP_PASSWORD")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,6 +120,21 @@ def _carry(args: argparse.Namespace) -> int:
         logout(session)
 
 
+def _in_language(error: ClinicError, language: str | None) -> str:
+    """The error in ``--language``, else the locale's language (French or English)."""
+    if language is None:
+        locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+        language = "fr" if (locale or "").lower().startswith("fr") else "en"
+    if language == "en":
+        return str(error.message)
+    try:
+        from clinic_app.ui.i18n import console_message
+
+        return console_message(error, language)
+    except Exception:  # no Qt on this machine: the English text still says what happened
+        return str(error.message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is not None:
@@ -150,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _password(args.password, "Clinic admin password: "),
                 args.server,
                 args.central_user,
-                args.central_password or getpass.getpass("Central password: "),
+                args.central_password or ask("Central password: ", "CLINIC_CENTRAL_PASSWORD"),
             )
             print("Clinic enrolled with", args.server)
             return 0
@@ -179,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(args.data_dir or default_data_dir(), language=args.language)
     except ClinicError as error:
-        print(f"clinic-app: {error.message}", file=sys.stderr)
+        print(f"clinic-app: {_in_language(error, args.language)}", file=sys.stderr)
         return 2
     except EOFError:
         # A password prompt with no terminal to answer it (a script, a service).

@@ -17,6 +17,10 @@ from clinic_app.session import Session
 from clinic_app.storage.keys import TEST_COST
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Commands speak the machine's language (clinic_app.cli): the tests read their English.
+os.environ["LANG"] = "C.UTF-8"
+for _variable in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_variable, None)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PASSWORDS = {

@@ -200,3 +200,48 @@ def test_dropping_the_append_only_triggers_is_reported(clinic_dir: Path) -> None
     conn.execute("DROP TRIGGER audit_events_no_update")
     conn.close()
     assert check(clinic_dir)[1] == "the append-only protection was removed"
+
+
+@pytest.mark.parametrize(
+    ("args", "variable"),
+    [
+        (["audit", "verify", "--user", "admin"], "CLINIC_APP_PASSWORD"),
+        (["recover"], "CLINIC_APP_RECOVERY_KEY"),
+        (["backup", "--user", "admin", "--to", "."], "CLINIC_APP_PASSWORD"),
+    ],
+)
+def test_with_no_terminal_to_ask_at_a_command_names_the_variable(
+    clinic_dir: Path, args: list[str], variable: str
+) -> None:
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith("CLINIC_APP_")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "clinic_app", *args[:1], *args[1:], "--data-dir", str(clinic_dir)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr  # one line, no Python warning
+    assert variable in result.stderr
+    assert "Warning" not in result.stderr
+
+
+def test_a_commands_message_is_in_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = str(tmp_path / "nothing-here")
+    verify = ["audit", "verify", "--data-dir", missing, "--user", "admin", "--password", "x"]
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert main(verify) == 2
+    assert "There is no clinic database" in capsys.readouterr().err
+    assert main(["--language", "fr", *verify]) == 2
+    assert "Il n’y a pas de base de données" in capsys.readouterr().err
+    monkeypatch.setenv("LANG", "fr_CI.UTF-8")  # the machine's own language
+    assert main(verify) == 2
+    assert "Il n’y a pas de base de données" in capsys.readouterr().err

@@ -55,6 +55,7 @@ def test_a_file_that_is_not_a_clinic_database_is_refused(clinic_dir: Path, conte
     (clinic_dir / DB_FILE).write_bytes(content)
     with pytest.raises(NotAClinicDatabase):
         login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    assert (clinic_dir / DB_FILE).read_bytes() == content  # looked at, never written
 
 
 def test_a_truncated_database_is_refused(clinic_dir: Path) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from clinic_app.errors import InvalidInput
 from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.prompts import ask
 
 SECURITY_COMMANDS = ("audit", "recover", "rekey", "passwd")
 
@@ -62,15 +63,14 @@ def add_security_commands(commands: Any) -> None:
 def _ask(env: str, prompt: str, given: str | None = None) -> str:
     if given is not None:
         return given
-    value = os.environ.get(env)
-    return value if value is not None else getpass.getpass(prompt)
+    return ask(prompt, env)
 
 
 def _new_password(prompt: str) -> str:
     value = os.environ.get("CLINIC_APP_NEW_PASSWORD")
     if value is not None:
         return value
-    first = getpass.getpass(prompt)
+    first = ask(prompt, "CLINIC_APP_NEW_PASSWORD")
     if getpass.getpass("Again: ") != first:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("errors", "The two passwords differ."), field="password_again"
@@ -83,10 +83,11 @@ def run_security_command(args: argparse.Namespace) -> int:
     from clinic_app.security.accounts import login, logout
 
     if args.command == "recover":
-        from clinic_app.security.recovery import recover_with_key
+        from clinic_app.security.recovery import recover_with_key, recovery_secret
 
         recovery_key = _ask("CLINIC_APP_RECOVERY_KEY", "Recovery key: ")
-        username = args.user or os.environ.get("CLINIC_APP_NEW_ADMIN") or input("Admin user name: ")
+        recovery_secret(recovery_key)  # a typo is told now, before anything else is asked
+        username = args.user or ask("Admin user name: ", "CLINIC_APP_NEW_ADMIN", secret=False)
         session = recover_with_key(
             args.clinic_dir, recovery_key, username, _new_password("New password: ")
         )

@@ -291,7 +291,9 @@ def prepare_data_folder(folder: Path) -> None:
 
 def open_store(path: Path, key: bytes, *, create: bool = False) -> Store:
     """Open (or, with ``create``, make) the clinic database at ``path`` and upgrade it."""
-    if not create and not path.is_file():
+    # An empty file (a copy cut short, a disk that filled up) would be taken by SQLite
+    # for a new database and written to: refused before it is opened.
+    if not create and (not path.is_file() or path.stat().st_size == 0):
         raise NotAClinicDatabase(path=str(path))
     if create:
         # SQLite gives the -wal and -shm files the mode of the database file.

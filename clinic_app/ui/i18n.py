@@ -83,6 +83,16 @@ def tr_error(error: ClinicError) -> str:
     return tr_message(error.message)
 
 
+def console_message(error: ClinicError, language: str) -> str:
+    """``error`` in ``language`` for a command's one line (no window: a bare Qt core)."""
+    app = QCoreApplication.instance() or QCoreApplication([])
+    translators = install_translators(app, language)
+    try:
+        return tr_error(error)
+    finally:
+        remove_translators(app, translators)
+
+
 # --- catalogues ------------------------------------------------------------------
 
 

@@ -3500,7 +3500,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+8"/>
         <source>The clinic could not be restored into {path}: the folder cannot be written or the disk is full. Nothing was restored; free some space or choose another folder.</source>
-        <translation>La clinique n'a pas pu être restaurée dans {path} : le dossier n'est pas accessible en écriture ou le disque est plein. Rien n'a été restauré ; libérez de la place ou choisissez un autre dossier.</translation>
+        <translation>La clinique n&apos;a pas pu être restaurée dans {path} : le dossier n&apos;est pas accessible en écriture ou le disque est plein. Rien n&apos;a été restauré ; libérez de la place ou choisissez un autre dossier.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -3582,6 +3582,11 @@ dossier n° {number}</translation>
         <location filename="../../clinic_app/documents/verification.py" line="+32"/>
         <source>This clinic does not know the key of clinic {site} that printed the document. Sync with central (it sends every clinic&apos;s key), then check again.</source>
         <translation>Ce centre ne connaît pas la clé du centre {site} qui a imprimé le document. Synchronisez avec le central (il envoie la clé de chaque centre), puis vérifiez de nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/prompts.py" line="+19"/>
+        <source>This command must ask for a password or a name, and there is no terminal to ask it at: set {env} (or give it as an option).</source>
+        <translation>Cette commande doit demander un mot de passe ou un nom, et aucun terminal ne permet de le demander : définissez {env} (ou donnez-le en option).</translation>
     </message>
 </context>
 <context>
