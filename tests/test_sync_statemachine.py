@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -93,6 +94,7 @@ def make_machine(central: CentralProcess, identities: list[Path]) -> type[RuleBa
         def __init__(self) -> None:
             super().__init__()
             root = Path(tempfile.mkdtemp(prefix="three-clinics-"))
+            self.root = root  # removed at teardown: three clinic databases per example
             self.clinics: list[Clinic] = [
                 new_clinic(identities[n], root / f"clinic-{n}", central) for n in range(3)
             ]
@@ -274,6 +276,7 @@ def make_machine(central: CentralProcess, identities: list[Path]) -> type[RuleBa
             finally:
                 for clinic in self.clinics:
                     clinic.close()
+                shutil.rmtree(self.root, ignore_errors=True)
 
         def central_rows(self) -> dict[tuple[str, str], tuple[str | None, str | None, Any]]:
             ids = sorted(set().union(*self.made.values()))
