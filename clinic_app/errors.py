@@ -50,6 +50,15 @@ class NoClinicDatabase(StoreError):
     )
 
 
+class KeySlotsMissing(StoreError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The clinic's key file {path} is missing: no password can open the database "
+        "without it. Put it back from a copy of this folder, or restore the clinic "
+        "from a backup.",
+    )
+
+
 class ClinicAlreadyExists(StoreError):
     template = QT_TRANSLATE_NOOP(
         "errors", "A clinic database already exists in {path}; nothing was changed."

@@ -98,6 +98,16 @@ def test_slots_of_another_clinic_do_not_open_this_one(tmp_path: Path, clinic_dir
         login(clinic_dir, "admin", PASSWORDS["admin"])
 
 
+def test_a_missing_key_file_is_named_as_missing(clinic_dir: Path) -> None:
+    from clinic_app.errors import KeySlotsMissing
+
+    (clinic_dir / SLOTS_FILE).unlink()
+    with pytest.raises(KeySlotsMissing) as caught:
+        login(clinic_dir, "nurse", PASSWORDS["nurse"])
+    assert "missing" in str(caught.value)
+    assert "backup" in str(caught.value)
+
+
 def test_a_slot_moved_to_another_user_does_not_open(clinic_dir: Path) -> None:
     slots = KeySlots.load(clinic_dir / SLOTS_FILE)
     slots.slots["nurse"] = slots.slots["doctor"]

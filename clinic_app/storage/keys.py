@@ -49,7 +49,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from clinic_app.errors import NotAClinicDatabase, WrongPassword
+from clinic_app.errors import KeySlotsMissing, NotAClinicDatabase, WrongPassword
 
 try:  # POSIX; on Windows the folder lock is skipped (one program per laptop there).
     import fcntl
@@ -204,6 +204,11 @@ class KeySlots:
         """
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise KeySlotsMissing(path=str(path)) from exc
+        except (OSError, ValueError) as exc:
+            raise NotAClinicDatabase(path=str(path)) from exc
+        try:
             if not isinstance(data, dict) or data.get("format") != SLOTS_FORMAT:
                 raise ValueError("unknown key slot format")
             slots, accounts = data["slots"], data.get("accounts", {})

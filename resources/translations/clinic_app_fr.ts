@@ -2696,6 +2696,11 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>The clinic&apos;s key file {path} is missing: no password can open the database without it. Put it back from a copy of this folder, or restore the clinic from a backup.</source>
+        <translation>Le fichier de clés de la clinique {path} est absent : sans lui, aucun mot de passe n'ouvre la base de données. Remettez-le depuis une copie de ce dossier, ou restaurez la clinique depuis une sauvegarde.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>A clinic database already exists in {path}; nothing was changed.</source>
         <translation>Une base de données du centre existe déjà dans {path} ; rien n’a été modifié.</translation>
     </message>
