@@ -103,7 +103,7 @@ class AccountDisabled(ClinicError):
 
 class PermissionDenied(ClinicError):
     template = QT_TRANSLATE_NOOP(
-        "errors", "Your role does not allow this action ({action}). Ask a colleague who may."
+        "errors", "Your role does not allow you to {action}. Ask a colleague who may."
     )
 
 

@@ -169,3 +169,14 @@ def test_every_action_has_a_guarded_service_or_is_wired_elsewhere() -> None:
     elsewhere = {Action.ENROL_CLINIC, Action.SYNC, Action.RESTORE}
     assert set(Action) == set(SERVICES) | elsewhere
     assert _table_rows() > 0
+
+
+def test_every_refusal_names_the_action_in_words(nurse: Session) -> None:
+    from clinic_app.security.permissions import ACTION_NAMES
+
+    assert set(ACTION_NAMES) == set(Action)
+    with pytest.raises(PermissionDenied) as caught:
+        nurse.require(Action.MANAGE_USERS)
+    assert str(caught.value) == (
+        "Your role does not allow you to manage user accounts and keys. Ask a colleague who may."
+    )

@@ -332,11 +332,11 @@ def who_opened(session: Session, patient_id: str) -> list[ChartOpening]:
     (``OPEN_CHART``); audited as "view_chart_openings".
     """
     from clinic_app.errors import PermissionDenied
-    from clinic_app.security.permissions import Action
+    from clinic_app.security.permissions import ACTION_NAMES, Action
 
     actor = session.actor
     if not (actor.may(Action.VIEW_AUDIT) or actor.may(Action.OPEN_CHART)):
-        raise PermissionDenied(action=Action.VIEW_AUDIT.value)
+        raise PermissionDenied(action=ACTION_NAMES[Action.VIEW_AUDIT])
     session.flush_audit()
     marks = ",".join("?" for _ in CHART_OPENING_ACTIONS)
     rows = session.store.all(

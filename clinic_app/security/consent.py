@@ -73,7 +73,7 @@ from clinic_app.clock import from_iso, to_iso, utc_now
 from clinic_app.errors import NotFound, PermissionDenied
 from clinic_app.ids import new_id
 from clinic_app.security.audit import queue_audit_for_central
-from clinic_app.security.permissions import Action
+from clinic_app.security.permissions import ACTION_NAMES, Action
 from clinic_app.session import Session
 from clinic_app.storage.store import Row, Store, Tx
 from clinic_app.sync import hlc
@@ -149,7 +149,7 @@ def policy_shares_with_central(store: Store | Tx) -> bool:
 
 def _require_consent_reader(session: Session) -> None:
     if not (session.actor.may(Action.RECORD_CONSENT) or session.actor.may(Action.OPEN_CHART)):
-        raise PermissionDenied(action=Action.RECORD_CONSENT.value)
+        raise PermissionDenied(action=ACTION_NAMES[Action.RECORD_CONSENT])
 
 
 def _from_row(row: Row) -> Consent:

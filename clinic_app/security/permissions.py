@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from clinic_app.errors import PermissionDenied
+from clinic_app.i18n import QT_TRANSLATE_NOOP
 
 
 class Role(StrEnum):
@@ -120,9 +121,39 @@ class Actor:
         return any(action in PERMISSIONS[role] for role in self.roles)
 
 
+# What each action is called in a refusal (translated in the window, context "actions").
+ACTION_NAMES: dict[Action, str] = {
+    Action.SEARCH_PATIENTS: QT_TRANSLATE_NOOP("actions", "search patients"),
+    Action.OPEN_CHART: QT_TRANSLATE_NOOP("actions", "open a patient's record"),
+    Action.REGISTER_PATIENT: QT_TRANSLATE_NOOP("actions", "register or edit a patient"),
+    Action.RECORD_CONSULTATION: QT_TRANSLATE_NOOP("actions", "record a consultation"),
+    Action.RECORD_ALLERGY: QT_TRANSLATE_NOOP("actions", "record an allergy"),
+    Action.DIAGNOSE: QT_TRANSLATE_NOOP("actions", "add a diagnosis"),
+    Action.PRESCRIBE: QT_TRANSLATE_NOOP("actions", "write a prescription"),
+    Action.ISSUE_SICK_LEAVE: QT_TRANSLATE_NOOP("actions", "issue a sick-leave certificate"),
+    Action.PRINT_DOCUMENT: QT_TRANSLATE_NOOP("actions", "print a document"),
+    Action.VIEW_STOCK: QT_TRANSLATE_NOOP("actions", "see the stock"),
+    Action.RECEIVE_STOCK: QT_TRANSLATE_NOOP("actions", "receive stock"),
+    Action.DISPENSE: QT_TRANSLATE_NOOP("actions", "dispense medicines"),
+    Action.VIEW_PRESCRIPTIONS: QT_TRANSLATE_NOOP("actions", "see prescriptions"),
+    Action.MANAGE_USERS: QT_TRANSLATE_NOOP("actions", "manage user accounts and keys"),
+    Action.MANAGE_SETTINGS: QT_TRANSLATE_NOOP("actions", "change the clinic's settings"),
+    Action.ENROL_CLINIC: QT_TRANSLATE_NOOP("actions", "enrol the clinic with central"),
+    Action.SYNC: QT_TRANSLATE_NOOP("actions", "synchronise with central"),
+    Action.WRITE_OFF_STOCK: QT_TRANSLATE_NOOP("actions", "write off stock"),
+    Action.RECORD_CONSENT: QT_TRANSLATE_NOOP("actions", "record a patient's consent"),
+    Action.EMERGENCY_ACCESS: QT_TRANSLATE_NOOP("actions", "open a record in an emergency"),
+    Action.REVIEW_EMERGENCY_ACCESS: QT_TRANSLATE_NOOP("actions", "review emergency accesses"),
+    Action.VIEW_AUDIT: QT_TRANSLATE_NOOP("actions", "read the audit trail"),
+    Action.EXPORT_DEIDENTIFIED: QT_TRANSLATE_NOOP("actions", "export statistics"),
+    Action.BACKUP: QT_TRANSLATE_NOOP("actions", "back up the clinic"),
+    Action.RESTORE: QT_TRANSLATE_NOOP("actions", "restore the clinic"),
+}
+
+
 def require(actor: Actor, action: Action) -> None:
     if not actor.may(action):
-        raise PermissionDenied(action=action.value)
+        raise PermissionDenied(action=ACTION_NAMES.get(action, action.value))
 
 
 def parse_roles(text: str) -> frozenset[Role]:

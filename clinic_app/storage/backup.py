@@ -69,7 +69,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from clinic_app.clock import from_iso, to_iso, utc_now
 from clinic_app.errors import ClinicAlreadyExists, ClinicError, PermissionDenied, WrongPassword
 from clinic_app.i18n import QT_TRANSLATE_NOOP
-from clinic_app.security.permissions import Action, Actor, parse_roles
+from clinic_app.security.permissions import ACTION_NAMES, Action, Actor, parse_roles
 from clinic_app.session import Session
 from clinic_app.storage.keys import KeySlots
 from clinic_app.storage.schema import APPLICATION_ID
@@ -629,4 +629,4 @@ def _check_restoring_user(db_path: Path, key: bytes, username: str) -> None:
         raise WrongPassword()
     actor = Actor(row["id"], row["username"], row["display_name"], parse_roles(row["roles"]))
     if not actor.may(Action.RESTORE):
-        raise PermissionDenied(action=Action.RESTORE.value)
+        raise PermissionDenied(action=ACTION_NAMES[Action.RESTORE])

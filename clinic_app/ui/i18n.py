@@ -38,7 +38,7 @@ _SOURCE_ROOT = Path(__file__).resolve().parents[1]  # clinic_app/
 
 # Parameter names whose value is itself a marked string of another context:
 # the vital-sign label inside "Body temperature: 377 Cel is impossible".
-_PARAM_CONTEXTS = {"label": "vitals"}
+_PARAM_CONTEXTS = {"label": "vitals", "action": "actions"}
 
 # UCUM codes are exact for machines; people read the usual symbols.
 UNIT_SYMBOLS = {

@@ -2240,6 +2240,134 @@ dossier n° {number}</translation>
     </message>
 </context>
 <context>
+    <name>actions</name>
+    <message>
+        <location filename="../../clinic_app/security/permissions.py" line="+126"/>
+        <source>search patients</source>
+        <translation>rechercher des patients</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>open a patient&apos;s record</source>
+        <translation>ouvrir le dossier d'un patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>register or edit a patient</source>
+        <translation>enregistrer ou modifier un patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>record a consultation</source>
+        <translation>enregistrer une consultation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>record an allergy</source>
+        <translation>enregistrer une allergie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>add a diagnosis</source>
+        <translation>ajouter un diagnostic</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>write a prescription</source>
+        <translation>rédiger une ordonnance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>issue a sick-leave certificate</source>
+        <translation>délivrer un certificat d'arrêt de travail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>print a document</source>
+        <translation>imprimer un document</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>see the stock</source>
+        <translation>consulter le stock</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>receive stock</source>
+        <translation>réceptionner du stock</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dispense medicines</source>
+        <translation>dispenser des médicaments</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>see prescriptions</source>
+        <translation>consulter les ordonnances</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>manage user accounts and keys</source>
+        <translation>gérer les comptes et les clés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>change the clinic&apos;s settings</source>
+        <translation>modifier les réglages de la clinique</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>enrol the clinic with central</source>
+        <translation>inscrire la clinique auprès du central</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>synchronise with central</source>
+        <translation>synchroniser avec le central</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>write off stock</source>
+        <translation>sortir du stock (perte, péremption)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>record a patient&apos;s consent</source>
+        <translation>enregistrer le consentement d'un patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>open a record in an emergency</source>
+        <translation>ouvrir un dossier en urgence</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>review emergency accesses</source>
+        <translation>revoir les accès d'urgence</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>read the audit trail</source>
+        <translation>consulter le journal d'audit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>export statistics</source>
+        <translation>exporter des statistiques</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>back up the clinic</source>
+        <translation>sauvegarder la clinique</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>restore the clinic</source>
+        <translation>restaurer la clinique</translation>
+    </message>
+</context>
+<context>
     <name>admin</name>
     <message>
         <location filename="../../clinic_app/ui/admin_security.py" line="-202"/>
@@ -2697,7 +2825,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+6"/>
         <source>The clinic&apos;s key file {path} is missing: no password can open the database without it. Put it back from a copy of this folder, or restore the clinic from a backup.</source>
-        <translation>Le fichier de clés de la clinique {path} est absent : sans lui, aucun mot de passe n'ouvre la base de données. Remettez-le depuis une copie de ce dossier, ou restaurez la clinique depuis une sauvegarde.</translation>
+        <translation>Le fichier de clés de la clinique {path} est absent : sans lui, aucun mot de passe n&apos;ouvre la base de données. Remettez-le depuis une copie de ce dossier, ou restaurez la clinique depuis une sauvegarde.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2731,8 +2859,12 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>Your role does not allow you to {action}. Ask a colleague who may.</source>
+        <translation>Votre rôle ne vous permet pas de {action}. Demandez à un collègue qui le peut.</translation>
+    </message>
+    <message>
         <source>Your role does not allow this action ({action}). Ask a colleague who may.</source>
-        <translation>Votre rôle ne permet pas cette action ({action}). Demandez à un collègue habilité.</translation>
+        <translation type="vanished">Votre rôle ne permet pas cette action ({action}). Demandez à un collègue habilité.</translation>
     </message>
     <message>
         <location line="+8"/>
