@@ -213,9 +213,7 @@ def test_dropping_the_append_only_triggers_is_reported(clinic_dir: Path) -> None
 def test_with_no_terminal_to_ask_at_a_command_names_the_variable(
     clinic_dir: Path, args: list[str], variable: str
 ) -> None:
-    env = {
-        name: value for name, value in os.environ.items() if not name.startswith("CLINIC_APP_")
-    }
+    env = {name: value for name, value in os.environ.items() if not name.startswith("CLINIC_APP_")}
     result = subprocess.run(
         [sys.executable, "-m", "clinic_app", *args[:1], *args[1:], "--data-dir", str(clinic_dir)],
         stdin=subprocess.DEVNULL,
