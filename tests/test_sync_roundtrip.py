@@ -181,3 +181,16 @@ def test_admin_enrols_and_syncs_from_the_command_line(
     report = sync_from_cli(clinic_dir, "nurse", PASSWORDS["nurse"])
     assert report.pushed > 0
     assert report.pending == 0
+
+    # Central down: the command says to run it again (nothing retries after it).
+    from clinic_app.sync.errors import ServerUnreachable
+
+    nurse_sees_patients(nurse, 1)
+    central.stop()
+    try:
+        with pytest.raises(ServerUnreachable) as caught:
+            sync_from_cli(clinic_dir, "nurse", PASSWORDS["nurse"])
+        assert "run the command again" in str(caught.value)
+        assert "retry by itself" not in str(caught.value).split("(")[0]
+    finally:
+        central.start()

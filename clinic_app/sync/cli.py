@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clinic_app.security.accounts import login, logout
+from clinic_app.sync.errors import ServerUnreachable, ServerUnreachableOnce
 from clinic_app.sync.service import Enrolment, SyncReport, enrol_clinic, sync_now
 
 
@@ -29,5 +30,7 @@ def sync_from_cli(data_dir: Path, username: str, password: str) -> SyncReport:
     session = login(Path(data_dir), username, password)
     try:
         return sync_now(session)
+    except ServerUnreachable as exc:
+        raise ServerUnreachableOnce() from exc
     finally:
         logout(session)

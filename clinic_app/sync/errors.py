@@ -21,6 +21,16 @@ class ServerUnreachable(SyncError):
     )
 
 
+class ServerUnreachableOnce(ServerUnreachable):
+    """The same, said by a one-shot command (nothing retries after it)."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "The central server cannot be reached. Nothing was lost: the changes wait in this "
+        "clinic; run the command again when the link is back (the window retries by itself).",
+    )
+
+
 class ServerAnswerInvalid(SyncError):
     """An answer came, but not one central gives (a 5xx, a web page, broken JSON)."""
 

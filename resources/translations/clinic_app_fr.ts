@@ -2249,7 +2249,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+1"/>
         <source>open a patient&apos;s record</source>
-        <translation>ouvrir le dossier d'un patient</translation>
+        <translation>ouvrir le dossier d&apos;un patient</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2279,7 +2279,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+1"/>
         <source>issue a sick-leave certificate</source>
-        <translation>délivrer un certificat d'arrêt de travail</translation>
+        <translation>délivrer un certificat d&apos;arrêt de travail</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2334,7 +2334,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+1"/>
         <source>record a patient&apos;s consent</source>
-        <translation>enregistrer le consentement d'un patient</translation>
+        <translation>enregistrer le consentement d&apos;un patient</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2344,12 +2344,12 @@ dossier n° {number}</translation>
     <message>
         <location line="+1"/>
         <source>review emergency accesses</source>
-        <translation>revoir les accès d'urgence</translation>
+        <translation>revoir les accès d&apos;urgence</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>read the audit trail</source>
-        <translation>consulter le journal d'audit</translation>
+        <translation>consulter le journal d&apos;audit</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3356,6 +3356,11 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+9"/>
+        <source>The central server cannot be reached. Nothing was lost: the changes wait in this clinic; run the command again when the link is back (the window retries by itself).</source>
+        <translation>Le serveur central est injoignable. Rien n'est perdu : les changements attendent dans cette clinique ; relancez la commande quand la liaison sera revenue (la fenêtre réessaie d'elle-même).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The central server gave an answer this program cannot use ({detail}). Nothing was lost; sync will retry. If this goes on, tell the clinic admin.</source>
         <translation>Le serveur central a donné une réponse inutilisable ({detail}). Rien n’est perdu ; la synchronisation réessaiera. Si cela continue, prévenez l’administrateur du centre.</translation>
     </message>
