@@ -4,9 +4,10 @@ backup; no document number is given twice, even before the first sync."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from central_process import CentralProcess
 from sync_helpers import FAST, central_copies, clinic_records, enrol, nurse_sees_patients
 
@@ -139,3 +140,34 @@ def test_a_restored_clinic_with_no_link_gets_its_records_back_by_usb_stick(
         assert RECOVERING_OWN not in read_sync_state(nurse_again.store)
     finally:
         nurse_again.close()
+
+
+def test_the_same_backup_restored_twice_never_gives_a_number_twice(
+    admin: Session, doctor: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clinic_app.storage.backup as backup_module
+
+    with admin.transaction() as tx:
+        upsert_catalogue_items(tx, read_catalogue_file(CATALOGUE))
+    patient = nurse_sees_patients(doctor, 1)[0]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    backup = backup_clinic(admin, usb).path
+    first_home = tmp_path / "first-attempt"
+    restore_clinic(backup, first_home, "admin", PASSWORDS["admin"])
+    first = login(first_home, "doctor", PASSWORDS["doctor"])
+    try:
+        issued_first = [prescribe(first, patient) for _ in range(3)]
+    finally:
+        first.close()
+    # Forty minutes later the same backup goes onto another laptop.
+    later = backup_module.utc_now() + timedelta(minutes=40)
+    monkeypatch.setattr(backup_module, "utc_now", lambda: later)
+    second_home = tmp_path / "second-laptop"
+    restore_clinic(backup, second_home, "admin", PASSWORDS["admin"])
+    second = login(second_home, "doctor", PASSWORDS["doctor"])
+    try:
+        issued_second = prescribe(second, patient)
+    finally:
+        second.close()
+    assert serial(issued_second) > max(serial(n) for n in issued_first)

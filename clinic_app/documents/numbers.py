@@ -25,12 +25,18 @@ def next_document_number(tx: Tx, kind: str, site_code: str, year: int) -> str:
 
 
 RESTORE_NUMBER_GAP = 1000
-"""How far numbers jump after a restore: more documents of a kind than a busy clinic
-issues in the days a backup may be old (the window reminds after one)."""
+"""How far numbers jump after a restore, at least: more documents of a kind than a busy
+clinic issues in the days a backup may be old (the window reminds after one)."""
 
 
-def skip_numbers(tx: Tx) -> None:
-    """Move every counter, this year's included, ``RESTORE_NUMBER_GAP`` on (a restore)."""
+def skip_numbers(tx: Tx, *, minutes_since_backup: int = 0) -> None:
+    """Move every counter, this year's included, on past what was issued since the backup.
+
+    ``RESTORE_NUMBER_GAP`` plus one number per minute since the backup was taken:
+    the same backup restored twice (a first attempt, then another laptop) starts
+    each restore's numbers further on the later it is made, so the two never meet
+    unless the first issues more than a document a minute meanwhile.
+    """
     from clinic_app.clock import clinic_zone, local_date, utc_now
 
     zone = clinic_zone(_setting(tx, "timezone") or "UTC")
@@ -41,7 +47,8 @@ def skip_numbers(tx: Tx) -> None:
             "ON CONFLICT (kind, year) DO NOTHING",
             (kind, year),
         )
-    tx.execute("UPDATE document_counters SET last = last + ?", (RESTORE_NUMBER_GAP,))
+    gap = RESTORE_NUMBER_GAP + max(0, minutes_since_backup)
+    tx.execute("UPDATE document_counters SET last = last + ?", (gap,))
 
 
 _TABLES = {"prescription": "prescriptions", "sick_leave_certificate": "sick_leave_certificates"}

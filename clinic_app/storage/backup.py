@@ -602,7 +602,8 @@ def restore_clinic(
     session = login(data_dir, username, password)
     try:
         with session.transaction() as tx:
-            mark_restored(tx)
+            taken = from_iso(verified.manifest["created_at"])
+            mark_restored(tx, minutes_since_backup=int((utc_now() - taken).total_seconds() // 60))
             session.audit(
                 tx,
                 "restore",

@@ -599,20 +599,20 @@ def _push_outbox(
         progress(pushed, max(total, pushed))
 
 
-def mark_restored(tx: Tx) -> None:
+def mark_restored(tx: Tx, *, minutes_since_backup: int = 0) -> None:
     """A clinic restored from a backup: get back what it sent central after that backup.
 
     Central does not send a clinic its own records; a restored clinic lacks those
     it made and sent after the backup was taken. Until a pull has caught up, the
     pulls ask central for them too (``own``) and document numbers move past every
     number those records carry. Meanwhile, and even before any connection, new
-    numbers start ``RESTORE_NUMBER_GAP`` further on, so no number issued after the
-    backup is ever given twice. Runs in the restore's audit transaction.
+    numbers start further on (``documents.numbers.skip_numbers``), so no number
+    issued after the backup is given twice. Runs in the restore's audit transaction.
     """
     from clinic_app.documents.numbers import skip_numbers
 
     _set_state(tx, RECOVERING_OWN, "1")
-    skip_numbers(tx)
+    skip_numbers(tx, minutes_since_backup=minutes_since_backup)
 
 
 def _pull_changes(
