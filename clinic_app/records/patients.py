@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -122,13 +123,14 @@ def _validate(session: Session, form: PatientForm) -> PatientForm:
             ),
             field="national_id",
         )
-    phone = clean_line(form.phone, "phone", limit=32)
+    phone = ascii_digits(clean_line(form.phone, "phone", limit=32))
     if phone and not is_phone_number(phone):
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
                 "errors",
                 "The phone number is not valid: 6 to 15 digits, which may be grouped "
-                "with spaces, dashes, dots or brackets, and a + before the country code.",
+                "with spaces, dashes, dots, slashes or brackets, and a + before the "
+                "country code.",
             ),
             field="phone",
         )
@@ -138,16 +140,32 @@ def _validate(session: Session, form: PatientForm) -> PatientForm:
 
 def is_phone_number(text: str) -> bool:
     """Digits as people write them: "+225 07 12 34 56 78", "(+225) 0712345678",
-    "07-12-34-56-78". 6 to 15 digits (E.164 allows 15), one + at most, before them."""
-    if any(not (ch.isascii() and ch.isdigit()) and ch not in PHONE_MARKS for ch in text):
+    "07-12-34-56-78", "07/12/34/56/78". 6 to 15 digits (E.164 allows 15), not all
+    zeros; it starts with a digit, "+" or "("; one "+" at most, before the digits and
+    not followed by a zero; brackets closed, one pair at a time."""
+    if not text or any(not ch.isdigit() and ch not in PHONE_MARKS for ch in text):
         return False
     digits = phone_digits(text)
+    if not 6 <= len(digits) <= 15 or not digits.strip("0"):
+        return False
+    if text[0] not in "+(" and not text[0].isdigit():
+        return False
     plus = text.find("+")
-    return (
-        6 <= len(digits) <= 15
-        and text.count("+") <= 1
-        and (plus < 0 or not phone_digits(text[:plus]))
-    )
+    if text.count("+") > 1 or (plus >= 0 and phone_digits(text[:plus])):
+        return False
+    if plus >= 0 and phone_digits(text[plus:]).startswith("0"):
+        return False  # "+00225": the + already stands for the 00
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth not in (0, 1):
+            return False
+    return depth == 0
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with any decimal digit (Arabic-Indic, fullwidth) written 0-9."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def register_patient(session: Session, form: PatientForm) -> Patient:
@@ -192,7 +210,7 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
     return Patient.from_row(row)
 
 
-_PHONE_QUERY = re.compile(r"[\d\s().\-+]+")
+_PHONE_QUERY = re.compile(r"[\d\s().\-+/'’ʼ‘`´]+")
 MAX_SEARCH_RESULTS = 1000
 
 
@@ -205,6 +223,8 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     if not isinstance(query, str):
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This field must be text."), field="query")
     query = query[:200]  # a runaway paste stays a cheap search
+    # Invisible characters pasted with a name or a number (stored text has none).
+    query = "".join(ch for ch in query if unicodedata.category(ch) != "Cf")
     words = query_tokens(query)
     if query.strip() and not words:
         return []  # only separators typed ("_", "-"): that is no name, not "everyone"
@@ -212,10 +232,14 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
     number = compact_national_id(query)
     by_number = len(number) >= 4 and any(ch.isdigit() for ch in number) and number.isalnum()
     # A phone number however it is written ("01 34 63 47 12", "+225 0134634712",
-    # "(+225) 01 34 63 47 12"): see ``phone_matches``.
-    digits = phone_digits(query)
+    # "(+225) 01 34 63 47 12"), alone or after a name ("Awa 07 12 34 56 78"): see
+    # ``phone_matches``.
+    name_words = [word for word in words if any(ch.isalpha() for ch in word)]
+    digits = phone_digits(query)  # a name holds none
+    rest = "".join(ch for ch in query if not (ch.isalpha() or unicodedata.combining(ch)))
     by_phone = (
-        len(digits) >= PHONE_CLUE_DIGITS and _PHONE_QUERY.fullmatch(query.strip()) is not None
+        len(digits) >= PHONE_CLUE_DIGITS
+        and _PHONE_QUERY.fullmatch(rest.strip(" '’ʼ‘`´")) is not None
     )
     limit = max(1, min(int(limit), MAX_SEARCH_RESULTS))
     if words:
@@ -231,7 +255,8 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
         rows = session.store.all(sql, (limit,))
     if by_phone:
         # The phone's digits are a word of ``search_key``: the few rows holding the
-        # last digits typed are read, and the number itself compared here.
+        # last digits typed are read, and the number itself compared here (with the
+        # name typed before it, if any).
         clue = digits[-PHONE_CLUE_DIGITS:]
         candidates = session.store.all(
             "SELECT * FROM patients WHERE instr(search_key, ?) > 0", (clue,)
@@ -240,7 +265,9 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
         extra = [
             row
             for row in candidates
-            if row["id"] not in seen and phone_matches(row["phone"] or "", digits)
+            if row["id"] not in seen
+            and phone_matches(row["phone"] or "", digits)
+            and all(f" {word}" in row["search_key"] for word in name_words)
         ]
         if extra:
             rows = sorted([*rows, *extra], key=lambda r: (r["family_name"], r["given_name"]))

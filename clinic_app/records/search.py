@@ -75,29 +75,44 @@ def patient_search_key(
 
 
 def phone_digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    """The digits of ``text`` as ASCII (Arabic-Indic or fullwidth digits included)."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
 
 
-PHONE_MARKS = " ().-+"
+PHONE_MARKS = " ().-+/"
 """What a phone number may hold besides its digits (``records.patients`` checks it)."""
+
+_NATIONAL_DIGITS = 9  # the shortest number compared without the prefix that differs
+_PREFIX_DIGITS = 4  # a country code (1 to 3 digits) and the trunk zero it replaces
 
 
 def phone_matches(stored: str, typed: str) -> bool:
     """Whether the phone number ``stored`` is the one whose digits were ``typed``.
 
     The digits typed are part of it ("63 47 12"), or the two differ only by a
-    country code or the trunk zero it replaces ("+225 0134634712" and
-    "0134634712"; "+33 6 12 34 56 78" and "06 12 34 56 78"). Every other digit
-    must agree, so 07 11 22 33 44 does not find 05 11 22 33 44.
+    country code or the trunk zero it replaces ("+225 0134634712", "00225
+    0134634712" and "0134634712"; "+33 6 12 34 56 78" and "06 12 34 56 78").
+    Every other digit must agree, so 07 11 22 33 44 does not find 05 11 22 33
+    44, nor does an old eight-digit number find the ten-digit ones that end
+    with it, nor do digits typed before a number (at most a country code and
+    a zero may stand there).
     """
-    have, want = phone_digits(stored), phone_digits(typed)
+    have, want = (_without_exit_code(phone_digits(text)) for text in (stored, typed))
     if not have or not want:
         return False
-    have_core, want_core = have.lstrip("0"), want.lstrip("0")
+    return want in have or _same_but_prefix(have, want) or _same_but_prefix(want, have)
+
+
+def _without_exit_code(digits: str) -> str:
+    return digits[2:] if digits.startswith("00") else digits  # 00225 … is +225 …
+
+
+def _same_but_prefix(longer: str, shorter: str) -> bool:
+    core = shorter.lstrip("0")
     return (
-        want in have
-        or (len(want_core) >= 8 and have.endswith(want_core))
-        or (len(have_core) >= 8 and want.endswith(have_core))
+        len(core) >= _NATIONAL_DIGITS
+        and longer.endswith(core)
+        and len(longer) - len(core) <= _PREFIX_DIGITS
     )
 
 

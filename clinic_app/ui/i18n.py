@@ -19,6 +19,7 @@ import logging
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +65,20 @@ def unit_symbol(ucum: str) -> str:
     return UNIT_SYMBOLS.get(ucum, ucum)
 
 
-def tr_message(message: Message) -> str:
+def tr_message(
+    message: Message, translate: Callable[[str, str], str] = QCoreApplication.translate
+) -> str:
     """The message in the installed language, its parameters filled in."""
     params: dict[str, Any] = {}
     for name, value in message.params.items():
         if isinstance(value, Message):
-            value = tr_message(value)
+            value = tr_message(value, translate)
         elif isinstance(value, str) and name in _PARAM_CONTEXTS:
-            value = QCoreApplication.translate(_PARAM_CONTEXTS[name], value)
+            value = translate(_PARAM_CONTEXTS[name], value)
         elif isinstance(value, str) and name == "unit":
             value = unit_symbol(value)
         params[name] = value
-    translated = QCoreApplication.translate(message.context, message.template)
+    translated = translate(message.context, message.template)
     return Message(message.template, params, message.context).render(translated)
 
 
@@ -84,13 +87,21 @@ def tr_error(error: ClinicError) -> str:
 
 
 def console_message(error: ClinicError, language: str) -> str:
-    """``error`` in ``language`` for a command's one line (no window: a bare Qt core)."""
-    app = QCoreApplication.instance() or QCoreApplication([])
-    translators = install_translators(app, language)
-    try:
-        return tr_error(error)
-    finally:
-        remove_translators(app, translators)
+    """``error`` in ``language`` for a command's one line.
+
+    Read straight from the catalogue: no application object is made and no
+    locale set, so nothing of it outlives the message (a later window, or test,
+    makes its own ``QApplication``).
+    """
+    qm = _qm_file(language) if language in LANGUAGES and language != "en" else None
+    catalogue = QTranslator()
+    if qm is None or not catalogue.load(str(qm)):
+        return str(error.message)
+
+    def translate(context: str, text: str) -> str:
+        return catalogue.translate(context, text) or text
+
+    return tr_message(error.message, translate)
 
 
 # --- catalogues ------------------------------------------------------------------

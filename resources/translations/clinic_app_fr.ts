@@ -3137,7 +3137,7 @@ dossier n° {number}</translation>
         <translation>Le fichier n’a pas pu être lu : {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/patients.py" line="+32"/>
+        <location filename="../../clinic_app/records/patients.py" line="+33"/>
         <source>A patient with this national number is already registered. Search for the number and open that record instead.</source>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
@@ -3171,8 +3171,12 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+10"/>
+        <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots, slashes or brackets, and a + before the country code.</source>
+        <translation>Le numéro de téléphone n'est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses, et un + devant l'indicatif du pays.</translation>
+    </message>
+    <message>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots or brackets, and a + before the country code.</source>
-        <translation>Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points ou parenthèses, et un + devant l&apos;indicatif du pays.</translation>
+        <translation type="vanished">Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points ou parenthèses, et un + devant l&apos;indicatif du pays.</translation>
     </message>
     <message>
         <source>The national number has 4 to 32 letters and digits (spaces and dashes are ignored).</source>
@@ -3180,7 +3184,7 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location filename="../../clinic_app/records/certificates.py" line="-119"/>
-        <location filename="../../clinic_app/records/patients.py" line="+78"/>
+        <location filename="../../clinic_app/records/patients.py" line="+95"/>
         <location filename="../../clinic_app/validation.py" line="-53"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
@@ -3357,7 +3361,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+9"/>
         <source>The central server cannot be reached. Nothing was lost: the changes wait in this clinic; run the command again when the link is back (the window retries by itself).</source>
-        <translation>Le serveur central est injoignable. Rien n'est perdu : les changements attendent dans cette clinique ; relancez la commande quand la liaison sera revenue (la fenêtre réessaie d'elle-même).</translation>
+        <translation>Le serveur central est injoignable. Rien n&apos;est perdu : les changements attendent dans cette clinique ; relancez la commande quand la liaison sera revenue (la fenêtre réessaie d&apos;elle-même).</translation>
     </message>
     <message>
         <location line="+10"/>
