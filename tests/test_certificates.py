@@ -268,6 +268,7 @@ def test_overlapping_initial_certificate_is_refused(doctor: Session) -> None:
         ("initial", "AT-TRV-2026-000001", "extends_number"),
         ("renewal", None, "kind"),
         ("extension", 12, "extends_number"),
+        ("extension", "AT-" + "9" * 100_000, "extends_number"),
     ],
 )
 def test_kind_and_extended_number_must_agree(
@@ -427,3 +428,27 @@ def test_certificates_are_listed_for_one_patient_only(doctor: Session) -> None:
     mine = issue_sick_leave_certificate(doctor, initial(zoe, date(2026, 3, 2), 2), clock=clock)
     issue_sick_leave_certificate(doctor, initial(awa, date(2026, 3, 2), 2), clock=clock)
     assert [c.id for c in list_certificates(doctor, zoe)] == [mine.id]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"outings_allowed": "no"}, "outings_allowed"),
+        ({"outings_allowed": "false"}, "outings_allowed"),
+        ({"outings_allowed": 1}, "outings_allowed"),
+        ({"outings_allowed": None}, "outings_allowed"),
+        ({"diagnosis_code": 123}, "diagnosis_code"),
+        ({"encounter_id": [1]}, "encounter_id"),
+        ({"patient_id": [1]}, "patient_id"),
+        ({"patient_id": None}, "patient_id"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_by_name(
+    doctor: Session, changes: dict[str, Any], field: str
+) -> None:
+    patient_id = register(doctor)
+    form = replace(initial(patient_id, date(2026, 3, 2), 2), **changes)
+    with pytest.raises(CertificateRefused) as refused:
+        issue_sick_leave_certificate(doctor, form, clock=at("2026-03-02T08:00:00+00:00"))
+    assert refused.value.field == field
+    assert count(doctor, "SELECT count(*) AS n FROM sick_leave_certificates") == 0

@@ -258,7 +258,9 @@ def test_a_site_code_central_would_refuse_is_refused_at_set_up(tmp_path: Path, c
     assert not (tmp_path / "clinic" / "clinic.db").exists()
 
 
-@pytest.mark.parametrize("name", ["", "   ", "C" * 81, "Centre\u200bde santé"])
+@pytest.mark.parametrize(
+    "name", ["", "   ", "C" * 81, "Centre\u200bde santé", "مستشفى الشفاء", "Clinique ሆስፒታል"]
+)
 def test_a_clinic_name_that_would_not_print_is_refused_at_set_up(tmp_path: Path, name: str) -> None:
     from clinic_app.errors import InvalidInput
     from clinic_app.security.accounts import create_clinic

@@ -48,6 +48,7 @@ MAX_DAYS_BACK = 3
 # which the doctor can still judge the patient's state.
 MAX_DAYS_AHEAD = 30
 SIGNED_TYPE = "sl"
+MAX_NUMBER_LENGTH = 40  # AT-<site code, 2 to 10>-<year>-<000001>, with room to spare
 
 
 class CertificateRefused(InvalidInput):
@@ -164,9 +165,22 @@ def _check_form(form: SickLeaveForm, today: date) -> None:
             min=MIN_DAYS,
             max=MAX_DAYS,
         )
-    if form.extends_number is not None and not isinstance(form.extends_number, str):
+    for name in ("patient_id", "encounter_id", "diagnosis_code", "extends_number"):
+        value = getattr(form, name)
+        if not (isinstance(value, str) or (value is None and name != "patient_id")):
+            raise CertificateRefused(
+                QT_TRANSLATE_NOOP("errors", "This field must be text."), field=name
+            )
+    if len(form.extends_number or "") > MAX_NUMBER_LENGTH:
         raise CertificateRefused(
-            QT_TRANSLATE_NOOP("errors", "This field must be text."), field="extends_number"
+            QT_TRANSLATE_NOOP("errors", "This text is too long (at most {n} characters)."),
+            field="extends_number",
+            n=MAX_NUMBER_LENGTH,
+        )
+    if not isinstance(form.outings_allowed, bool):
+        raise CertificateRefused(
+            QT_TRANSLATE_NOOP("errors", "Say whether the patient may go out during the leave."),
+            field="outings_allowed",
         )
     if form.kind == "extension" and not (form.extends_number or "").strip():
         raise CertificateRefused(

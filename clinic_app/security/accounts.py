@@ -660,7 +660,10 @@ def create_clinic(
     from clinic_app.security.recovery import make_recovery_key, recovery_secret
 
     clinic_zone(timezone)
-    clinic_name = clean_line(clinic_name, "clinic_name", limit=MAX_CLINIC_NAME, required=True)
+    clinic_name = check_printable(
+        clean_line(clinic_name, "clinic_name", limit=MAX_CLINIC_NAME, required=True),
+        "clinic_name",
+    )
     site_code = check_site_code(site_code)
     admin_username = check_username(admin_username)
     admin_display_name = check_display_name(admin_display_name)

@@ -2959,7 +2959,7 @@ dossier n° {number}</translation>
         <translation>Ce code ne contient pas de numéro de produit (GTIN). Scannez l’autre code-barres de la boîte.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/certificates.py" line="+56"/>
+        <location filename="../../clinic_app/records/certificates.py" line="+57"/>
         <source>This sick-leave certificate cannot be issued.</source>
         <translation>Cet arrêt de travail ne peut pas être délivré.</translation>
     </message>
@@ -2999,7 +2999,12 @@ dossier n° {number}</translation>
         <translation>Le nombre de jours d’arrêt doit être compris entre {min} et {max}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
+        <source>Say whether the patient may go out during the leave.</source>
+        <translation>Indiquez si le patient peut sortir pendant l'arrêt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>An extension must give the number of the certificate it extends.</source>
         <translation>Une prolongation doit indiquer le numéro du certificat qu’elle prolonge.</translation>
     </message>
@@ -3065,12 +3070,13 @@ dossier n° {number}</translation>
         <translation>Ce champ contient un caractère invisible ou de contrôle ; saisissez-le à nouveau.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../clinic_app/records/certificates.py" line="-126"/>
+        <location filename="../../clinic_app/validation.py" line="+10"/>
         <source>This text is too long (at most {n} characters).</source>
         <translation>Ce texte est trop long ({n} caractères au plus).</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location filename="../../clinic_app/validation.py" line="+12"/>
         <location line="+11"/>
         <source>This field is required.</source>
         <translation>Ce champ est obligatoire.</translation>
@@ -3172,7 +3178,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+10"/>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots, slashes or brackets, and a + before the country code.</source>
-        <translation>Le numéro de téléphone n'est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses, et un + devant l'indicatif du pays.</translation>
+        <translation>Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses, et un + devant l&apos;indicatif du pays.</translation>
     </message>
     <message>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots or brackets, and a + before the country code.</source>
@@ -3183,7 +3189,7 @@ dossier n° {number}</translation>
         <translation type="vanished">Le numéro national comporte de 4 à 32 lettres et chiffres (les espaces et les tirets sont ignorés).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/certificates.py" line="-119"/>
+        <location filename="../../clinic_app/records/certificates.py" line="-4"/>
         <location filename="../../clinic_app/records/patients.py" line="+95"/>
         <location filename="../../clinic_app/validation.py" line="-53"/>
         <source>This field must be text.</source>
@@ -3294,7 +3300,7 @@ dossier n° {number}</translation>
         <translation>L’institution a désactivé ce compte au central ; il ne peut plus se connecter dans ce centre. S’il s’agit d’une erreur, demandez à l’administrateur du centre de contacter le central.</translation>
     </message>
     <message>
-        <location line="+568"/>
+        <location line="+571"/>
         <source>The new password must differ from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent de l’actuel.</translation>
     </message>
