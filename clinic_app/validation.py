@@ -79,11 +79,15 @@ def clean_text(value: object, field: str, *, limit: int, required: bool = False)
 def clean_person_name(value: object, field: str, *, limit: int = 100) -> str:
     """A given or family name: letters (any script, with accents), spaces, hyphens,
     apostrophes and dots; it starts with a letter."""
-    text = clean_line(value, field, limit=limit)
+    # NFKC: letters typed in a compatibility form (fullwidth Ａ, the ligature ﬁ, the
+    # mathematical 𝔸) are stored as the letters they stand for.
+    text = unicodedata.normalize("NFKC", clean_line(value, field, limit=limit))
     if not text:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The name is missing."), field=field)
-    if not unicodedata.category(text[0]).startswith("L") or any(
-        not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION) for ch in text
+    if (
+        unicodedata.category(text[0]) not in {"Lu", "Ll", "Lt", "Lo"}
+        or any(not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION) for ch in text)
+        or _too_many_marks(text)
     ):
         raise InvalidInput(
             QT_TRANSLATE_NOOP(
@@ -93,7 +97,42 @@ def clean_person_name(value: object, field: str, *, limit: int = 100) -> str:
             ),
             field=field,
         )
+    if any(len(_scripts_of(word)) > 1 for word in _NAME_PARTS.split(text)):
+        # "Аwa" with a Cyrillic А looks like Awa and is never found by "awa".
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "This name mixes letters of different alphabets (such as a Cyrillic "
+                "letter that looks Latin); retype it in one alphabet.",
+            ),
+            field=field,
+        )
     return text
+
+
+def _too_many_marks(text: str, most: int = 3) -> bool:
+    """More accents stacked on one letter than any language writes (Vietnamese: two)."""
+    run = 0
+    for ch in text:
+        run = run + 1 if unicodedata.category(ch).startswith("M") else 0
+        if run > most:
+            return True
+    return False
+
+
+_NAME_PARTS = re.compile("[" + re.escape("".join(_NAME_PUNCTUATION)) + "]+")
+
+
+def _scripts_of(word: str) -> set[str]:
+    """The alphabets of a word's letters, of those a name may mix up (Latin, Greek,
+    Cyrillic look alike)."""
+    scripts = set()
+    for ch in word:
+        if unicodedata.category(ch).startswith("L"):
+            script = unicodedata.name(ch, "").split(" ")[0]
+            if script in {"LATIN", "GREEK", "CYRILLIC"}:
+                scripts.add(script)
+    return scripts
 
 
 @cache

@@ -363,3 +363,40 @@ def test_a_name_the_documents_cannot_print_is_refused_with_a_way_out(
 def test_names_in_letters_the_documents_print_are_accepted(nurse: Session, name: str) -> None:
     patient = register_patient(nurse, PatientForm(name, "Koné", "female"))
     assert open_chart(nurse, patient.id).given_name == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("𝔸𝕨𝕒", "Awa"),
+        ("ﬁona", "fiona"),
+        ("Ｚｏé", "Zoé"),
+        ("Nguye\u0302\u0303n", "Nguyễn"),
+        ("\u02b0awa", "hawa"),
+    ],
+)
+def test_letters_in_a_compatibility_form_are_stored_as_the_letters(
+    nurse: Session, typed: str, stored: str
+) -> None:
+    patient = register_patient(nurse, PatientForm(typed, "Koné", "female"))
+    assert open_chart(nurse, patient.id).given_name == stored
+    assert stored in {p.given_name for p in search_patients(nurse, stored.lower())}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0410wa",  # a Cyrillic А among Latin letters: looks like Awa, never found as awa
+        "Zo\u0435",  # a Cyrillic е
+        "A" + "\u0301\u0300\u0302\u0303\u0308" * 3,  # accents piled on one letter
+    ],
+)
+def test_look_alike_and_piled_up_letters_are_refused(nurse: Session, name: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        register_patient(nurse, PatientForm(name, "Koné", "female"))
+    assert caught.value.field == "given_name"
+
+
+def test_each_word_may_have_its_own_alphabet(nurse: Session) -> None:
+    patient = register_patient(nurse, PatientForm("Awa Дарья", "Koné", "female"))
+    assert open_chart(nurse, patient.id).given_name == "Awa Дарья"

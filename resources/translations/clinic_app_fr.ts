@@ -3001,7 +3001,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+19"/>
         <source>Say whether the patient may go out during the leave.</source>
-        <translation>Indiquez si le patient peut sortir pendant l'arrêt.</translation>
+        <translation>Indiquez si le patient peut sortir pendant l&apos;arrêt.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -3082,12 +3082,17 @@ dossier n° {number}</translation>
         <translation>Ce champ est obligatoire.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>A name starts with a letter and holds only letters, spaces, hyphens and apostrophes.</source>
         <translation>Un nom commence par une lettre et ne contient que des lettres, des espaces, des traits d’union et des apostrophes.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+10"/>
+        <source>This name mixes letters of different alphabets (such as a Cyrillic letter that looks Latin); retype it in one alphabet.</source>
+        <translation>Ce nom mélange des lettres d'alphabets différents (comme une lettre cyrillique qui ressemble à une lettre latine) ; retapez-le dans un seul alphabet.</translation>
+    </message>
+    <message>
+        <location line="+59"/>
         <source>This name has letters the prescriptions and certificates cannot print. Write it in Latin letters, as on the identity card.</source>
         <translation>Ce nom contient des lettres que les ordonnances et certificats ne peuvent pas imprimer. Écrivez-le en lettres latines, comme sur la carte d&apos;identité.</translation>
     </message>
@@ -3148,7 +3153,7 @@ dossier n° {number}</translation>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/validation.py" line="-131"/>
+        <location filename="../../clinic_app/validation.py" line="-168"/>
         <source>The name is missing.</source>
         <translation>Le nom manque.</translation>
     </message>
@@ -3191,7 +3196,7 @@ dossier n° {number}</translation>
     <message>
         <location filename="../../clinic_app/records/certificates.py" line="-4"/>
         <location filename="../../clinic_app/records/patients.py" line="+95"/>
-        <location filename="../../clinic_app/validation.py" line="-53"/>
+        <location filename="../../clinic_app/validation.py" line="-55"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
     </message>
