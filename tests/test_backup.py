@@ -415,3 +415,14 @@ def test_a_restore_onto_a_full_disk_is_a_clear_error_and_leaves_nothing(
         restore_as_admin(backup_file, target)
     assert str(target) in str(caught.value)
     assert not target.exists()
+
+
+def test_a_backup_into_the_clinics_own_folder_is_refused(admin: Session) -> None:
+    from clinic_app.storage.backup import BackupInsideClinic
+
+    inside = admin.data_dir / "backups"
+    inside.mkdir()
+    for folder in (admin.data_dir, inside):
+        with pytest.raises(BackupInsideClinic):
+            backup_clinic(admin, folder)
+    assert list(inside.iterdir()) == []

@@ -97,6 +97,14 @@ class FolderUnavailable(BackupError):
     )
 
 
+class BackupInsideClinic(BackupError):
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "A backup in the clinic's own folder {path} would be lost with the computer. "
+        "Choose a USB stick or another disk.",
+    )
+
+
 class BackupCheckFailed(BackupError):
     template = QT_TRANSLATE_NOOP(
         "errors",
@@ -434,6 +442,9 @@ def backup_clinic(session: Session, folder: Path) -> BackupReport:
     """
     session.require(Action.BACKUP)
     folder = _check_folder(folder)
+    home = session.data_dir.resolve()
+    if folder.resolve() == home or home in folder.resolve().parents:
+        raise BackupInsideClinic(path=str(session.data_dir))
     created = utc_now()
     clinic_id = session.site_id
     site = (session.store.setting("site_code") or "CLINIC").upper()

@@ -3089,7 +3089,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+10"/>
         <source>This name mixes letters of different alphabets (such as a Cyrillic letter that looks Latin); retype it in one alphabet.</source>
-        <translation>Ce nom mélange des lettres d'alphabets différents (comme une lettre cyrillique qui ressemble à une lettre latine) ; retapez-le dans un seul alphabet.</translation>
+        <translation>Ce nom mélange des lettres d&apos;alphabets différents (comme une lettre cyrillique qui ressemble à une lettre latine) ; retapez-le dans un seul alphabet.</translation>
     </message>
     <message>
         <location line="+59"/>
@@ -3643,6 +3643,11 @@ dossier n° {number}</translation>
         <location filename="../../clinic_app/sync/handcarry.py" line="+66"/>
         <source>The folder {path} cannot be written. Check that the USB stick is plugged in, not full and not read-only, then try again.</source>
         <translation>Impossible d’écrire dans le dossier {path}. Vérifiez que la clé USB est branchée, qu’elle n’est pas pleine ni protégée en écriture, puis réessayez.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A backup in the clinic&apos;s own folder {path} would be lost with the computer. Choose a USB stick or another disk.</source>
+        <translation>Une sauvegarde dans le dossier même de la clinique {path} serait perdue avec l'ordinateur. Choisissez une clé USB ou un autre disque.</translation>
     </message>
     <message>
         <location line="+8"/>
