@@ -732,9 +732,13 @@ def test_the_password_comes_from_the_environment_and_the_data_is_private(tmp_pat
 
     fresh = tmp_path / "new" / "central-data"
     result = run_cli("revoke-clinic", "--clinic-id", new_id(), "--data-dir", str(fresh))
-    assert_one_line_refusal(result, "no clinic")
+    assert_one_line_refusal(result, "no central database")  # and none is made
+    assert not fresh.exists()
+    assert run_cli("migrate", "--data-dir", str(fresh)).returncode == 0
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
     assert stat.S_IMODE((fresh / "central.db").stat().st_mode) == 0o600
+    result = run_cli("revoke-clinic", "--clinic-id", new_id(), "--data-dir", str(fresh))
+    assert_one_line_refusal(result, "no clinic")
 
 
 def test_a_served_sqlite_database_and_its_wal_are_private(tmp_path: Path) -> None:
