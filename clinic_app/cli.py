@@ -28,7 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clinic_app.errors import ClinicError
-from clinic_app.prompts import ask
+from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.prompts import ask, in_language, say
 
 
 def default_data_dir() -> Path:
@@ -104,35 +105,39 @@ def _carry(args: argparse.Namespace) -> int:
     session = login(args.clinic_dir, args.user, _password(args.password, "Password: "))
     try:
         if args.carry_command == "export":
-            print("Written:", export_pending_changes(session, args.folder))
-            print("Import it at central (clinic-central import FILE), then bring back the answer.")
+            written = export_pending_changes(session, args.folder)
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP(
+                    "cli",
+                    "Written: {path}\nImport it at central (clinic-central import FILE), "
+                    "then bring back the answer.",
+                ),
+                path=written,
+            )
             return 0
         report = import_answer_file(session, args.answer)
-        print(
-            f"Answer applied: {report.acknowledged} change(s) acknowledged by central, "
-            f"{report.applied} received."
+        say(
+            args.language,
+            QT_TRANSLATE_NOOP(
+                "cli",
+                "Answer applied: {acknowledged} change(s) acknowledged by central, "
+                "{applied} received.",
+            ),
+            acknowledged=report.acknowledged,
+            applied=report.applied,
         )
         if report.refused:
-            print(f"Central refused part of the file: {report.refused}", file=sys.stderr)
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP("cli", "Central refused part of the file: {reason}"),
+                stream=sys.stderr,
+                reason=report.refused,
+            )
             return 1
         return 0
     finally:
         logout(session)
-
-
-def _in_language(error: ClinicError, language: str | None) -> str:
-    """The error in ``--language``, else the locale's language (French or English)."""
-    if language is None:
-        locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
-        language = "fr" if (locale or "").lower().startswith("fr") else "en"
-    if language == "en":
-        return str(error.message)
-    try:
-        from clinic_app.ui.i18n import console_message
-
-        return console_message(error, language)
-    except Exception:  # no Qt on this machine: the English text still says what happened
-        return str(error.message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,7 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.central_user,
                 args.central_password or ask("Central password: ", "CLINIC_CENTRAL_PASSWORD"),
             )
-            print("Clinic enrolled with", args.server)
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP("cli", "Clinic enrolled with {server}"),
+                server=args.server,
+            )
             return 0
         if args.command == "sync":
             from clinic_app.sync.cli import sync_from_cli
@@ -174,9 +183,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = sync_from_cli(
                 args.clinic_dir, args.user, _password(args.password, "Password: ")
             )
-            print(
-                f"Sync done: {report.pushed} change(s) sent in {report.batches} batch(es), "
-                f"{report.pulled} received, {report.pending} still waiting."
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP(
+                    "cli",
+                    "Sync done: {pushed} change(s) sent in {batches} batch(es), "
+                    "{pulled} received, {pending} still waiting.",
+                ),
+                pushed=report.pushed,
+                batches=report.batches,
+                pulled=report.pulled,
+                pending=report.pending,
             )
             return 0
         if args.command == "carry":
@@ -193,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(args.data_dir or default_data_dir(), language=args.language)
     except ClinicError as error:
-        print(f"clinic-app: {_in_language(error, args.language)}", file=sys.stderr)
+        print(f"clinic-app: {in_language(error.message, args.language)}", file=sys.stderr)
         return 2
     except EOFError:
         # A password prompt with no terminal to answer it (a script, a service).

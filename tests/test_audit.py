@@ -243,3 +243,14 @@ def test_a_commands_message_is_in_the_language_asked_for(
     monkeypatch.setenv("LANG", "fr_CI.UTF-8")  # the machine's own language
     assert main(verify) == 2
     assert "Il n’y a pas de base de données" in capsys.readouterr().err
+
+
+def test_what_a_command_says_is_in_french_when_asked(
+    clinic_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLINIC_APP_PASSWORD", PASSWORDS["admin"])
+    verify = ["audit", "verify", "--data-dir", str(clinic_dir), "--user", "admin"]
+    assert main(["--language", "fr", *verify]) == 0
+    assert capsys.readouterr().out.startswith("journal d'audit intact : ")
+    assert main(verify) == 0
+    assert capsys.readouterr().out.startswith("audit trail intact: ")

@@ -22,7 +22,7 @@ from typing import Any
 
 from clinic_app.errors import InvalidInput
 from clinic_app.i18n import QT_TRANSLATE_NOOP
-from clinic_app.prompts import ask
+from clinic_app.prompts import ask, say
 
 SECURITY_COMMANDS = ("audit", "recover", "rekey", "passwd")
 
@@ -92,9 +92,16 @@ def run_security_command(args: argparse.Namespace) -> int:
             args.clinic_dir, recovery_key, username, _new_password("New password: ")
         )
         logout(session)
-        print(f"Clinic opened with the recovery key: {session.actor.username} is an administrator")
-        print("and can log in with the new password. If the recovery sheet may have been")
-        print("seen, run `clinic-app rekey` now: it makes a new key and a new sheet.")
+        say(
+            args.language,
+            QT_TRANSLATE_NOOP(
+                "cli",
+                "Clinic opened with the recovery key: {user} is an administrator\n"
+                "and can log in with the new password. If the recovery sheet may have been\n"
+                "seen, run `clinic-app rekey` now: it makes a new key and a new sheet.",
+            ),
+            user=session.actor.username,
+        )
         return 0
 
     password = _ask("CLINIC_APP_PASSWORD", "Password: ", args.password)
@@ -105,21 +112,40 @@ def run_security_command(args: argparse.Namespace) -> int:
 
             check = verify_audit_trail(session)
             if check.intact:
-                print(f"audit trail intact: {check.entries} entries")
+                say(
+                    args.language,
+                    QT_TRANSLATE_NOOP("cli", "audit trail intact: {entries} entries"),
+                    entries=check.entries,
+                )
                 return 0
-            print(f"audit trail broken at entry #{check.first_broken_seq} ({check.reason})")
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP("cli", "audit trail broken at entry #{seq} ({reason})"),
+                seq=check.first_broken_seq,
+                reason=check.reason,
+            )
             return 1
         if args.command == "rekey":
             from clinic_app.security.recovery import rekey_database
 
             result = rekey_database(session, password)
             session = result.session
-            print("The clinic's database key was changed. New recovery key (shown once;")
-            print("write it down or print it, and keep it away from this computer):")
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP(
+                    "cli",
+                    "The clinic's database key was changed. New recovery key (shown once;\n"
+                    "write it down or print it, and keep it away from this computer):",
+                ),
+            )
             print(f"    {result.recovery_key}")
             if result.password_reset_required:
                 names = ", ".join(result.password_reset_required)
-                print(f"These users need a temporary password: {names}")
+                say(
+                    args.language,
+                    QT_TRANSLATE_NOOP("cli", "These users need a temporary password: {names}"),
+                    names=names,
+                )
                 print(f"    clinic-app passwd --data-dir DIR --user {args.user} --reset NAME")
             return 0
         if args.command == "passwd":
@@ -127,10 +153,20 @@ def run_security_command(args: argparse.Namespace) -> int:
 
             if args.reset:
                 reset_password(session, args.reset, _new_password("Temporary password: "))
-                print(f"Temporary password set for {args.reset}; they will be asked to change it.")
+                say(
+                    args.language,
+                    QT_TRANSLATE_NOOP(
+                        "cli", "Temporary password set for {user}; they will be asked to change it."
+                    ),
+                    user=args.reset,
+                )
             else:
                 change_password(session, password, _new_password("New password: "))
-                print(f"Password changed for {session.actor.username}.")
+                say(
+                    args.language,
+                    QT_TRANSLATE_NOOP("cli", "Password changed for {user}."),
+                    user=session.actor.username,
+                )
             return 0
         raise AssertionError(args.command)
     finally:

@@ -14,6 +14,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from clinic_app.i18n import QT_TRANSLATE_NOOP
+from clinic_app.prompts import say
+
 BACKUP_COMMANDS = ("backup", "restore", "export")
 
 
@@ -52,9 +55,13 @@ def run_backup_command(args: argparse.Namespace) -> int:
         from clinic_app.storage.backup import restore_clinic
 
         restored = restore_clinic(args.source, args.clinic_dir, args.user, password)
-        print(
-            f"Clinic restored into {restored.data_dir} from the backup made "
-            f"{restored.backup_created_at:%Y-%m-%d %H:%M} UTC."
+        say(
+            args.language,
+            QT_TRANSLATE_NOOP(
+                "cli", "Clinic restored into {folder} from the backup made {made} UTC."
+            ),
+            folder=restored.data_dir,
+            made=f"{restored.backup_created_at:%Y-%m-%d %H:%M}",
         )
         return 0
     session = login(args.clinic_dir, args.user, password)
@@ -63,12 +70,21 @@ def run_backup_command(args: argparse.Namespace) -> int:
             from clinic_app.storage.backup import backup_clinic
 
             report = backup_clinic(session, args.target)
-            print(f"Backup written and checked: {report.path} ({report.size} bytes).")
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP("cli", "Backup written and checked: {path} ({size} bytes)."),
+                path=report.path,
+                size=report.size,
+            )
         else:
             from clinic_app.reports.deidentified import export_deidentified_csv
 
             paths = export_deidentified_csv(session, args.target)
-            print("De-identified files written:", ", ".join(str(path) for path in paths))
+            say(
+                args.language,
+                QT_TRANSLATE_NOOP("cli", "De-identified files written: {paths}"),
+                paths=", ".join(str(path) for path in paths),
+            )
     finally:
         logout(session)
     return 0

@@ -86,8 +86,8 @@ def tr_error(error: ClinicError) -> str:
     return tr_message(error.message)
 
 
-def console_message(error: ClinicError, language: str) -> str:
-    """``error`` in ``language`` for a command's one line.
+def console_text(message: Message, language: str) -> str:
+    """``message`` in ``language`` for a command's line.
 
     Read straight from the catalogue: no application object is made and no
     locale set, so nothing of it outlives the message (a later window, or test,
@@ -96,12 +96,16 @@ def console_message(error: ClinicError, language: str) -> str:
     qm = _qm_file(language) if language in LANGUAGES and language != "en" else None
     catalogue = QTranslator()
     if qm is None or not catalogue.load(str(qm)):
-        return str(error.message)
+        return message.render()
 
     def translate(context: str, text: str) -> str:
         return catalogue.translate(context, text) or text
 
-    return tr_message(error.message, translate)
+    return tr_message(message, translate)
+
+
+def console_message(error: ClinicError, language: str) -> str:
+    return console_text(error.message, language)
 
 
 # --- catalogues ------------------------------------------------------------------

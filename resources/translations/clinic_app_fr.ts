@@ -2708,6 +2708,92 @@ dossier n° {number}</translation>
     </message>
 </context>
 <context>
+    <name>cli</name>
+    <message>
+        <location filename="../../clinic_app/cli.py" line="+111"/>
+        <source>Written: {path}
+Import it at central (clinic-central import FILE), then bring back the answer.</source>
+        <translation>Écrit : {path}
+Faites-le importer au central (clinic-central import FICHIER), puis rapportez la réponse.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Answer applied: {acknowledged} change(s) acknowledged by central, {applied} received.</source>
+        <translation>Réponse appliquée : {acknowledged} changement(s) confirmé(s) par le central, {applied} reçu(s).</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Central refused part of the file: {reason}</source>
+        <translation>Le central a refusé une partie du fichier : {reason}</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Clinic enrolled with {server}</source>
+        <translation>Clinique inscrite auprès de {server}</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Sync done: {pushed} change(s) sent in {batches} batch(es), {pulled} received, {pending} still waiting.</source>
+        <translation>Synchronisation faite : {pushed} changement(s) envoyé(s) en {batches} lot(s), {pulled} reçu(s), {pending} encore en attente.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/security/cli.py" line="+97"/>
+        <source>Clinic opened with the recovery key: {user} is an administrator
+and can log in with the new password. If the recovery sheet may have been
+seen, run `clinic-app rekey` now: it makes a new key and a new sheet.</source>
+        <translation>Clinique ouverte avec la clé de secours : {user} est administrateur
+et peut se connecter avec le nouveau mot de passe. Si la feuille de secours a pu être
+vue, lancez `clinic-app rekey` maintenant : cela crée une nouvelle clé et une nouvelle feuille.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>audit trail intact: {entries} entries</source>
+        <translation>journal d'audit intact : {entries} entrées</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>audit trail broken at entry #{seq} ({reason})</source>
+        <translation>journal d'audit rompu à l'entrée n° {seq} ({reason})</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The clinic&apos;s database key was changed. New recovery key (shown once;
+write it down or print it, and keep it away from this computer):</source>
+        <translation>La clé de la base de données de la clinique a été changée. Nouvelle clé de secours (affichée une seule fois ;
+notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>These users need a temporary password: {names}</source>
+        <translation>Ces utilisateurs ont besoin d'un mot de passe temporaire : {names}</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Temporary password set for {user}; they will be asked to change it.</source>
+        <translation>Mot de passe temporaire défini pour {user} ; il lui sera demandé de le changer.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Password changed for {user}.</source>
+        <translation>Mot de passe changé pour {user}.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/storage/backup_cli.py" line="+60"/>
+        <source>Clinic restored into {folder} from the backup made {made} UTC.</source>
+        <translation>Clinique restaurée dans {folder} à partir de la sauvegarde du {made} UTC.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Backup written and checked: {path} ({size} bytes).</source>
+        <translation>Sauvegarde écrite et vérifiée : {path} ({size} octets).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>De-identified files written: {paths}</source>
+        <translation>Fichiers désidentifiés écrits : {paths}</translation>
+    </message>
+</context>
+<context>
     <name>crash</name>
     <message>
         <location filename="../../clinic_app/ui/crash.py" line="+47"/>
@@ -3583,7 +3669,7 @@ dossier n° {number}</translation>
         <translation>{code} est déjà un diagnostic de cette consultation.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/security/cli.py" line="+76"/>
+        <location filename="../../clinic_app/security/cli.py" line="-91"/>
         <source>The two passwords differ.</source>
         <translation>Les deux mots de passe diffèrent.</translation>
     </message>
@@ -3647,7 +3733,7 @@ dossier n° {number}</translation>
     <message>
         <location line="+8"/>
         <source>A backup in the clinic&apos;s own folder {path} would be lost with the computer. Choose a USB stick or another disk.</source>
-        <translation>Une sauvegarde dans le dossier même de la clinique {path} serait perdue avec l'ordinateur. Choisissez une clé USB ou un autre disque.</translation>
+        <translation>Une sauvegarde dans le dossier même de la clinique {path} serait perdue avec l&apos;ordinateur. Choisissez une clé USB ou un autre disque.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -3746,7 +3832,7 @@ dossier n° {number}</translation>
         <translation>Ce centre ne connaît pas la clé du centre {site} qui a imprimé le document. Synchronisez avec le central (il envoie la clé de chaque centre), puis vérifiez de nouveau.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/prompts.py" line="+19"/>
+        <location filename="../../clinic_app/prompts.py" line="+25"/>
         <source>This command must ask for a password or a name, and there is no terminal to ask it at: set {env} (or give it as an option).</source>
         <translation>Cette commande doit demander un mot de passe ou un nom, et aucun terminal ne permet de le demander : définissez {env} (ou donnez-le en option).</translation>
     </message>
