@@ -192,6 +192,7 @@ def test_registration_keeps_the_name_as_typed(nurse: Session) -> None:
         (PatientForm("Awa", "Koné", "female", phone="07) 12 (34 56 78"), "phone"),
         (PatientForm("Awa", "Koné", "female", phone="--..--07 12 34 56 78"), "phone"),
         (PatientForm("Awa", "Koné", "female", phone="000000"), "phone"),
+        (PatientForm("Awa", "Koné", "female", phone="07 12 34 56 78²"), "phone"),
         (PatientForm("Awa", "Koné", "female", phone="+00225 0712345678"), "phone"),
         (PatientForm("Awa", "Koné", "female", phone="07 12 34 56 78 / 05 11 22 33 44"), "phone"),
         (PatientForm("Awa2", "Koné", "female"), "given_name"),
