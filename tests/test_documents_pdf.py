@@ -467,3 +467,18 @@ def test_clinic_printing_in_english(doctor: Session, out: Path) -> None:
     text = text_of(sick_leave_pdf(doctor, certificate.id, out / "c.pdf", employer_copy=True))
     assert "SICK-LEAVE CERTIFICATE" in text
     assert "does not state the diagnosis" in text
+
+
+def test_the_signature_block_takes_the_tighter_form_only_where_the_full_one_has_no_room() -> None:
+    from reportlab.lib.units import mm
+
+    from clinic_app.documents.pdf import _signature_block, _styles
+
+    _styles()  # the fonts
+    block = _signature_block(LABELS["fr"], PREFIX + "X" * 200, "ORD-TRV-2026-000001")
+    width = 130 * mm
+    full = block.wrap(width, 1000 * mm)[1]
+    tight = block.wrap(width, full - 1)[1]
+    assert tight < full  # a little less room: the tighter form, still whole
+    assert block.wrap(width, full)[1] == full
+    assert block.split(width, 10 * mm) == []  # never cut in two: it goes to the next page
