@@ -161,6 +161,32 @@ def test_impossible_temperature_is_refused_with_the_field_named(
     assert patient_consultations(clinic_app.desk.session, patient.id) == []
 
 
+def test_a_chart_fits_a_laptop_screen_whatever_the_name(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    window = logged_in_window(qtbot, clinic_app, "nurse")
+    assert clinic_app.desk is not None
+    patient = register_patient(
+        clinic_app.desk.session,
+        PatientForm(
+            "Marie-Christine-Ange-Emmanuelle Adjoua",
+            "Kouadio-N'Guessan-Ouattara-Yapi-Akpa-Brou",
+            "female",
+            national_id="CI 1234 5678 9012 3456",
+            phone="+225 07 11 22 33 45",
+            village="Yopougon Niangon Sud, derrière le marché",
+        ),
+    )
+    window.setGeometry(0, 0, 1366, 728)
+    page = window.show_page(PAGE_PATIENTS)
+    assert isinstance(page, PatientsPage)
+    page.open_chart(patient.id)
+    qtbot.waitUntil(lambda: "KOUADIO" in page.chart.name.text())
+    # The name and its facts wrap; the consent panel stacks its choices.
+    assert window.minimumSizeHint().width() <= 1366
+    assert window.width() <= 1366
+
+
 def test_nurse_sees_no_stock_or_administration(qtbot: QtBot, clinic_app: ClinicApp) -> None:
     window = logged_in_window(qtbot, clinic_app, "nurse")
     assert set(window.pages) == {PAGE_PATIENTS}

@@ -274,7 +274,9 @@ class ChartView(QWidget):
         )
         self.name = caption("", "patientName")
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name.setWordWrap(True)  # a long name or many facts wrap, never widen the window
         self.facts = caption("", "muted")
+        self.facts.setWordWrap(True)
         self.allergies = caption("", "allergies")
         self.allergies.setWordWrap(True)
         header = QFrame()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,11 +54,16 @@ class ConsentPanel(QFrame):
             box.setEnabled(self.may_record)
             box.toggled.connect(self._changed)
         self.save.setVisible(self.may_record)
+        # The two choices one above the other, the button beside them: the panel sits
+        # beside the patient's name and must leave the chart room on a 1366-pixel screen.
+        choices = QVBoxLayout()
+        choices.setSpacing(2)
+        choices.addWidget(self.central)
+        choices.addWidget(self.clinics)
         boxes = QHBoxLayout()
-        boxes.addWidget(self.central)
-        boxes.addWidget(self.clinics)
+        boxes.addLayout(choices)
         boxes.addStretch()
-        boxes.addWidget(self.save)
+        boxes.addWidget(self.save, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
