@@ -187,6 +187,53 @@ def test_a_chart_fits_a_laptop_screen_whatever_the_name(
     assert window.width() <= 1366
 
 
+def test_registration_saves_no_birth_date_nobody_entered(
+    qtbot: QtBot, clinic_app: ClinicApp
+) -> None:
+    from PySide6.QtCore import QDate
+
+    from clinic_app.records.patients import open_chart
+    from clinic_app.ui.patients import RegisterPatientDialog
+
+    logged_in_window(qtbot, clinic_app, "nurse")
+    desk = clinic_app.desk
+    assert desk is not None
+
+    def register(
+        given: str, *, born: QDate | None = None, phone: str = "", show: bool = False
+    ) -> RegisterPatientDialog:
+        dialog = RegisterPatientDialog(desk)
+        qtbot.addWidget(dialog)
+        if show:
+            dialog.show()
+            qtbot.waitExposed(dialog)
+        qtbot.keyClicks(dialog.family_name, "Bamba")
+        qtbot.keyClicks(dialog.given_name, given)
+        dialog.sex.setCurrentIndex(1)
+        qtbot.keyClicks(dialog.phone, phone)
+        if born is not None:
+            dialog.birth_date.setDate(born)
+        dialog.try_save()
+        return dialog
+
+    skipped = register("Mariam")
+    assert skipped.patient is not None
+    assert open_chart(desk.session, skipped.patient.id).birth_date is None
+    entered = register("Awa", born=QDate(1988, 7, 14))
+    assert entered.birth_known.isChecked()
+    assert entered.patient is not None
+    assert open_chart(desk.session, entered.patient.id).birth_date == date(1988, 7, 14)
+    refused = register("Ali", phone="07) 12 (34", show=True)
+    assert refused.patient is None
+    assert refused.errors.marked == "phone"
+    assert "téléphone" in refused.error.text()
+    # The dialog grew to hold the message: nothing overlaps the fields or the buttons.
+    error_box = refused.error.geometry()
+    assert error_box.bottom() < refused.save.mapTo(refused, refused.save.rect().topLeft()).y()
+    phone_box = refused.phone.geometry()
+    assert phone_box.height() >= refused.phone.minimumSizeHint().height()
+
+
 def test_nurse_sees_no_stock_or_administration(qtbot: QtBot, clinic_app: ClinicApp) -> None:
     window = logged_in_window(qtbot, clinic_app, "nurse")
     assert set(window.pages) == {PAGE_PATIENTS}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from clinic_app.errors import ClinicError, InvalidInput
 from clinic_app.ui.i18n import tr_error
@@ -35,6 +35,24 @@ class ErrorLabel(QLabel):
     def show_text(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        if text:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        """A dialog grows to hold the message, rather than squeeze its fields together."""
+        window = self.window()
+        layout = window.layout()
+        if not isinstance(window, QDialog) or layout is None:
+            return  # a page: its own scroll area or stretch gives the room
+        layout.activate()
+        width = window.width()
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > window.height():
+            window.resize(width, needed)
 
     def show_outcome(self, text: str, *, ok: bool) -> None:
         """The line as a result: green when ``ok``, red otherwise."""

@@ -264,15 +264,17 @@ class RegisterPatientDialog(QDialog):
         self.sex.addItem(self.tr("— choose —"), "")
         for code, label in sex_choices():
             self.sex.addItem(label, code)
+        # Not known until someone enters it: a nurse who skips the field must not
+        # save the placeholder date as the patient's. Changing the date ticks "Known".
         self.birth_known = QCheckBox(self.tr("Known"))
-        self.birth_known.setChecked(True)
+        self.birth_known.setChecked(False)
         self.birth_date = QDateEdit()
         self.birth_date.setDisplayFormat("dd/MM/yyyy")
         self.birth_date.setCalendarPopup(True)
         today = desk.today()
         self.birth_date.setMaximumDate(QDate(today.year, today.month, today.day))
         self.birth_date.setDate(QDate(today.year - 30, 1, 1))
-        self.birth_known.toggled.connect(self.birth_date.setEnabled)
+        self.birth_date.dateChanged.connect(lambda _day: self.birth_known.setChecked(True))
         self.national_id = QLineEdit()
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("+225 07 00 00 00 00")
