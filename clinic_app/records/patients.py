@@ -129,8 +129,8 @@ def _validate(session: Session, form: PatientForm) -> PatientForm:
             QT_TRANSLATE_NOOP(
                 "errors",
                 "The phone number is not valid: 6 to 15 digits, which may be grouped "
-                "with spaces, dashes, dots, slashes or brackets, and a + before the "
-                "country code.",
+                "with spaces, dashes, dots, slashes or brackets in pairs, and a + before "
+                "the country code.",
             ),
             field="phone",
         )

@@ -340,7 +340,7 @@
         <translation>Retour à la recherche (Échap)</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
         <source>New consultation</source>
         <translation>Nouvelle consultation</translation>
     </message>
@@ -572,7 +572,7 @@
 <context>
     <name>ConsentPanel</name>
     <message>
-        <location filename="../../clinic_app/ui/privacy.py" line="+41"/>
+        <location filename="../../clinic_app/ui/privacy.py" line="+42"/>
         <source>Shared with central</source>
         <translation>Partagé avec le central</translation>
     </message>
@@ -587,7 +587,7 @@
         <translation>Enregistrer le consentement</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>Patient&apos;s consent</source>
         <translation>Consentement du patient</translation>
     </message>
@@ -605,7 +605,7 @@
 <context>
     <name>ConsultationDetail</name>
     <message>
-        <location filename="../../clinic_app/ui/chart.py" line="-152"/>
+        <location filename="../../clinic_app/ui/chart.py" line="-154"/>
         <source>Consultation of {when}</source>
         <translation>Consultation du {when}</translation>
     </message>
@@ -1662,17 +1662,17 @@ dossier n° {number}</translation>
     <name>RegisterPatientDialog</name>
     <message>
         <location filename="../../clinic_app/ui/patients.py" line="+191"/>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-53"/>
         <source>— choose —</source>
         <translation>— choisir —</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Known</source>
         <translation>Connue</translation>
     </message>
@@ -1943,7 +1943,7 @@ dossier n° {number}</translation>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>First day off work</source>
         <translation>Premier jour d’arrêt</translation>
     </message>
@@ -1961,6 +1961,11 @@ dossier n° {number}</translation>
         <location line="+1"/>
         <source>Kind</source>
         <translation>Type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Extends</source>
+        <translation>Prolonge</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2748,12 +2753,12 @@ vue, lancez `clinic-app rekey` maintenant : cela crée une nouvelle clé et une 
     <message>
         <location line="+20"/>
         <source>audit trail intact: {entries} entries</source>
-        <translation>journal d'audit intact : {entries} entrées</translation>
+        <translation>journal d&apos;audit intact : {entries} entrées</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>audit trail broken at entry #{seq} ({reason})</source>
-        <translation>journal d'audit rompu à l'entrée n° {seq} ({reason})</translation>
+        <translation>journal d&apos;audit rompu à l&apos;entrée n° {seq} ({reason})</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -2765,7 +2770,7 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
     <message>
         <location line="+11"/>
         <source>These users need a temporary password: {names}</source>
-        <translation>Ces utilisateurs ont besoin d'un mot de passe temporaire : {names}</translation>
+        <translation>Ces utilisateurs ont besoin d&apos;un mot de passe temporaire : {names}</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -3268,8 +3273,12 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
     </message>
     <message>
         <location line="+10"/>
+        <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots, slashes or brackets in pairs, and a + before the country code.</source>
+        <translation>Le numéro de téléphone n'est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses par paires, et un + devant l'indicatif du pays.</translation>
+    </message>
+    <message>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots, slashes or brackets, and a + before the country code.</source>
-        <translation>Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses, et un + devant l&apos;indicatif du pays.</translation>
+        <translation type="vanished">Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses, et un + devant l&apos;indicatif du pays.</translation>
     </message>
     <message>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots or brackets, and a + before the country code.</source>
