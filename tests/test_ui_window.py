@@ -278,6 +278,19 @@ def test_storekeeper_scan_field_reads_a_gs1_scan(qtbot: QtBot, clinic_app: Clini
     assert reception.error.isVisible()
     assert "clé de contrôle" in reception.error.text()
     assert not reception.receive.isEnabled()
+    # Nothing of the earlier scan is left to be received by mistake.
+    assert (reception.lot.text(), reception.expiry.text(), reception.quantity.value()) == (
+        "",
+        "—",
+        1,
+    )
+
+    reception.scan_field.clear()
+    qtbot.keyClicks(reception.scan_field, "01036141420000181724013110OLD-1")  # expired 31/01/2024
+    qtbot.keyClick(reception.scan_field, Qt.Key.Key_Return)
+    assert reception.lot.text() == "OLD-1"
+    assert reception.problems.isVisible()
+    assert not reception.receive.isEnabled()  # the service would refuse it anyway
 
 
 def test_the_scan_field_keeps_the_separator_a_scanner_sends(

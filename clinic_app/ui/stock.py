@@ -135,6 +135,7 @@ class Reception(QGroupBox):
             },
         )
         self.receive = primary(QPushButton(self.tr("Receive")))
+        self.expiry.dateChanged.connect(lambda _day: self._allow_receipt())
         self.receive.clicked.connect(self.try_receive)
         self.receive.setEnabled(False)
         expiry_row = QHBoxLayout()
@@ -168,10 +169,7 @@ class Reception(QGroupBox):
         try:
             scan = parse_scan(raw, today=self.desk.today())
         except ClinicError as error:
-            self.scan = None
-            self.receive.setEnabled(False)
-            self.gtin.setText("—")
-            self.product.setText("—")
+            self._forget_scan()
             self.errors.show(error)
             self.scan_field.setFocus()
             self.scan_field.selectAll()
@@ -198,7 +196,7 @@ class Reception(QGroupBox):
         if scan.problems:
             self.problems.setText("\n".join("• " + tr_message(p) for p in scan.problems))
             self.problems.show()
-        self.receive.setEnabled(True)
+        self._allow_receipt()
         # A lot or expiry the code did not carry must be typed from the box.
         if not scan.lot:
             self.lot.setFocus()
@@ -207,6 +205,24 @@ class Reception(QGroupBox):
         else:
             self.quantity.setFocus()
             self.quantity.selectAll()
+
+    def _forget_scan(self) -> None:
+        """Nothing of an earlier scan stays in the form when this one is unreadable."""
+        self.scan = None
+        self.receive.setEnabled(False)
+        self.gtin.setText("—")
+        self.product.setText("—")
+        self.lot.clear()
+        self.expiry.setDate(NO_EXPIRY)
+        self.quantity.setValue(1)
+
+    def _allow_receipt(self) -> None:
+        """The Receive button: only for a code read and a lot not expired (the service
+        refuses an expired one)."""
+        day = self.expiry.date()
+        today = self.desk.today()
+        expired = day != NO_EXPIRY and day < QDate(today.year, today.month, today.day)
+        self.receive.setEnabled(self.scan is not None and not expired)
 
     def try_receive(self) -> None:
         if self.scan is None:
