@@ -157,6 +157,10 @@ def test_impossible_temperature_is_refused_with_the_field_named(
     assert chart.entry.vitals["temperature"].property("invalid") is True
     assert "Température corporelle" in chart.entry.error.text()
     assert "impossible" in chart.entry.error.text()
+    chart.entry.vitals["temperature"].clear()
+    qtbot.keyClicks(chart.entry.vitals["temperature"], "45,5")
+    qtbot.keyClick(chart.entry.complaint, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "45,5" in chart.entry.error.text()  # as the nurse typed it, not 45.5
     assert clinic_app.desk is not None
     assert patient_consultations(clinic_app.desk.session, patient.id) == []
 

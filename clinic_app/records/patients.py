@@ -97,8 +97,9 @@ def compact_national_id(value: str) -> str:
 
 
 def _validate(session: Session, form: PatientForm) -> PatientForm:
-    given = clean_printed_name(form.given_name, "given_name", limit=MAX_NAME)
+    # In the order of the form (family name first), so the first field wrong is named.
     family = clean_printed_name(form.family_name, "family_name", limit=MAX_NAME)
+    given = clean_printed_name(form.given_name, "given_name", limit=MAX_NAME)
     if form.sex not in SEXES:
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose the sex."), field="sex")
     today = local_date(utc_now(), session.zone)

@@ -85,8 +85,8 @@ class AllergyConflict(ClinicError):
 
     template = QT_TRANSLATE_NOOP(
         "errors",
-        "This patient is recorded as allergic to {substance}, and {drug} matches it. "
-        "Check, then confirm to prescribe anyway.",
+        "This patient is recorded as allergic to: {substance}. {drug} is one of them "
+        "or of the same family. Check, then confirm to prescribe anyway.",
     )
 
 

@@ -476,19 +476,28 @@ class BackupReminder(QLabel):
             " border: 1px solid #fedf89; border-radius: 6px; padding: 8px 12px;"
             " font-weight: 600; }"
         )
-        self.setText(
-            self.tr(
-                "No backup in the last day. Plug in the USB stick and click "
-                "“Back up now” (Clinic and security tab)."
-            )
-        )
         desk.data_changed.connect(self._on_change)
         self.refresh()
 
     def refresh(self) -> None:
-        from clinic_app.storage.backup import backup_due
+        from clinic_app.storage.backup import backup_due, last_backup_at
 
-        self.setVisible(self.desk.may(Action.BACKUP) and backup_due(self.desk.session))
+        due = self.desk.may(Action.BACKUP) and backup_due(self.desk.session)
+        if due and last_backup_at(self.desk.session) is None:
+            self.setText(
+                self.tr(
+                    "No backup has been made yet. Plug in the USB stick and click "
+                    "“Back up now” (Clinic and security tab)."
+                )
+            )
+        elif due:
+            self.setText(
+                self.tr(
+                    "No backup in the last day. Plug in the USB stick and click "
+                    "“Back up now” (Clinic and security tab)."
+                )
+            )
+        self.setVisible(due)
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "backup":

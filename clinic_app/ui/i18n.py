@@ -16,6 +16,7 @@ compiles a missing ``.qm`` on the fly when ``lrelease`` is at hand).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,9 @@ _SOURCE_ROOT = Path(__file__).resolve().parents[1]  # clinic_app/
 # Parameter names whose value is itself a marked string of another context:
 # the vital-sign label inside "Body temperature: 377 Cel is impossible".
 _PARAM_CONTEXTS = {"label": "vitals", "action": "actions"}
+# Numbers the core hands over as text (45.5): written the language's way (45,5).
+_NUMBER_PARAMS = frozenset({"value", "low", "high"})
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 # UCUM codes are exact for machines; people read the usual symbols.
 UNIT_SYMBOLS = {
@@ -77,6 +81,10 @@ def tr_message(
             value = translate(_PARAM_CONTEXTS[name], value)
         elif isinstance(value, str) and name == "unit":
             value = unit_symbol(value)
+        elif isinstance(value, float) or (
+            name in _NUMBER_PARAMS and _DECIMAL.fullmatch(str(value))
+        ):
+            value = QLocale().toString(float(value), "g", 6)  # 45,5 in French
         params[name] = value
     translated = translate(message.context, message.template)
     return Message(message.template, params, message.context).render(translated)

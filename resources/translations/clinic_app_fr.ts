@@ -164,15 +164,20 @@
 <context>
     <name>BackupReminder</name>
     <message>
-        <location filename="../../clinic_app/ui/admin_security.py" line="+481"/>
+        <location filename="../../clinic_app/ui/admin_security.py" line="+489"/>
+        <source>No backup has been made yet. Plug in the USB stick and click “Back up now” (Clinic and security tab).</source>
+        <translation>Aucune sauvegarde n'a encore été faite. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No backup in the last day. Plug in the USB stick and click “Back up now” (Clinic and security tab).</source>
-        <translation>Aucune sauvegarde depuis un jour. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
+        <translation>Aucune sauvegarde depuis plus d’un jour. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
     </message>
 </context>
 <context>
     <name>BackupSettings</name>
     <message>
-        <location line="+21"/>
+        <location line="+15"/>
         <source>Backups and exports</source>
         <translation>Sauvegardes et exports</translation>
     </message>
@@ -734,7 +739,7 @@
 <context>
     <name>Dispensary</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="+241"/>
+        <location filename="../../clinic_app/ui/stock.py" line="+257"/>
         <source>Dispense a prescription</source>
         <translation>Dispenser une ordonnance</translation>
     </message>
@@ -1566,7 +1571,7 @@ dossier n° {number}</translation>
 <context>
     <name>Reception</name>
     <message>
-        <location filename="../../clinic_app/ui/stock.py" line="-246"/>
+        <location filename="../../clinic_app/ui/stock.py" line="-262"/>
         <source>Receive a delivery</source>
         <translation>Réceptionner une livraison</translation>
     </message>
@@ -1585,7 +1590,7 @@ dossier n° {number}</translation>
         <translation>Réceptionner</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>GTIN</source>
         <translation>GTIN</translation>
     </message>
@@ -1610,12 +1615,12 @@ dossier n° {number}</translation>
         <translation>Quantité</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+40"/>
         <source>Not in the catalogue: ask central to add it, or check the box.</source>
         <translation>Absent du catalogue : demandez au central de l’ajouter, ou vérifiez la boîte.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+53"/>
         <source>Received: {quantity} × {product}, lot {lot}.</source>
         <translation>Réceptionné : {quantity} × {product}, lot {lot}.</translation>
     </message>
@@ -1788,7 +1793,7 @@ dossier n° {number}</translation>
 <context>
     <name>RolesDialog</name>
     <message>
-        <location filename="../../clinic_app/ui/admin_security.py" line="-267"/>
+        <location filename="../../clinic_app/ui/admin_security.py" line="-276"/>
         <location line="+16"/>
         <source>Roles of {name}</source>
         <translation>Rôles de {name}</translation>
@@ -3257,7 +3262,7 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
         <translation type="vanished">Un nom ne peut contenir ni chiffres ni symboles.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/patients.py" line="+70"/>
+        <location filename="../../clinic_app/records/patients.py" line="+71"/>
         <source>Choose the sex.</source>
         <translation>Choisissez le sexe.</translation>
     </message>
@@ -3274,7 +3279,7 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
     <message>
         <location line="+10"/>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots, slashes or brackets in pairs, and a + before the country code.</source>
-        <translation>Le numéro de téléphone n'est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses par paires, et un + devant l'indicatif du pays.</translation>
+        <translation>Le numéro de téléphone n&apos;est pas valide : 6 à 15 chiffres, qui peuvent être groupés par des espaces, tirets, points, barres obliques ou parenthèses par paires, et un + devant l&apos;indicatif du pays.</translation>
     </message>
     <message>
         <source>The phone number is not valid: 6 to 15 digits, which may be grouped with spaces, dashes, dots, slashes or brackets, and a + before the country code.</source>
@@ -3317,9 +3322,13 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
         <translation type="vanished">Ligne {n} : la quantité doit être comprise entre 1 et {max}.</translation>
     </message>
     <message>
-        <location line="+13"/>
         <source>This patient is recorded as allergic to {substance}, and {drug} matches it. Check, then confirm to prescribe anyway.</source>
-        <translation>Ce patient est enregistré comme allergique à {substance}, et {drug} y correspond. Vérifiez, puis confirmez pour prescrire quand même.</translation>
+        <translation type="vanished">Ce patient est enregistré comme allergique à {substance}, et {drug} y correspond. Vérifiez, puis confirmez pour prescrire quand même.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>This patient is recorded as allergic to: {substance}. {drug} is one of them or of the same family. Check, then confirm to prescribe anyway.</source>
+        <translation>Ce patient est enregistré comme allergique à : {substance}. {drug} en fait partie ou est de la même famille. Vérifiez, puis confirmez pour prescrire quand même.</translation>
     </message>
     <message>
         <location line="+54"/>
