@@ -82,6 +82,7 @@ def record_visits(session: Session, count: int, rng: random.Random) -> None:
                 phone=f"+22507{rng.randrange(10**8):08d}",
                 village="Anoumabo",
             ),
+            despite_similar=True,  # made up
         )
         visit = record_consultation(
             session, ConsultationForm(patient.id, COMPLAINTS[n % len(COMPLAINTS)], VITALS)

@@ -323,7 +323,8 @@ def generate_patients(
         # Each register_patient joins this transaction as a savepoint.
         with session.transaction():
             patients.extend(
-                register_patient(session, form) for form in forms[start : start + chunk_size]
+                register_patient(session, form, despite_similar=True)  # made up, all distinct
+                for form in forms[start : start + chunk_size]
             )
     return patients
 

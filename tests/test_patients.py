@@ -401,3 +401,35 @@ def test_look_alike_and_piled_up_letters_are_refused(nurse: Session, name: str) 
 def test_each_word_may_have_its_own_alphabet(nurse: Session) -> None:
     patient = register_patient(nurse, PatientForm("Awa Дарья", "Koné", "female"))
     assert open_chart(nurse, patient.id).given_name == "Awa Дарья"
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        PatientForm("Mariam", "Bamba", "female", date(1990, 5, 1)),
+        PatientForm("MARIAM", "bamba", "female", date(1990, 5, 1)),  # case and accents aside
+        PatientForm("Mariam", "Bamba", "female", phone="+225 07 11 22 33 44"),
+    ],
+)
+def test_someone_registered_already_is_flagged_and_may_be_saved_anyway(
+    nurse: Session, again: PatientForm
+) -> None:
+    from clinic_app.records.patients import PossibleDuplicate
+
+    first = register_patient(
+        nurse, PatientForm("Mariam", "Bamba", "female", date(1990, 5, 1), phone="0711223344")
+    )
+    with pytest.raises(PossibleDuplicate) as caught:
+        register_patient(nurse, again)
+    assert caught.value.existing_ids == [first.id]
+    assert "Mariam" not in str(caught.value)  # the message names nobody
+    assert len(search_patients(nurse, "bamba")) == 1  # nothing written
+    register_patient(nurse, again, despite_similar=True)  # the nurse looked: another Mariam
+    assert len(search_patients(nurse, "bamba")) == 2
+
+
+def test_the_same_names_alone_are_not_flagged(nurse: Session) -> None:
+    register_patient(nurse, PatientForm("Koffi", "Kouassi", "male", date(1970, 1, 1)))
+    register_patient(nurse, PatientForm("Koffi", "Kouassi", "male", date(1985, 3, 3)))
+    register_patient(nurse, PatientForm("Koffi", "Kouassi", "male"))
+    assert len(search_patients(nurse, "koffi kouassi")) == 3

@@ -227,6 +227,13 @@ def test_registration_saves_no_birth_date_nobody_entered(
     assert entered.birth_known.isChecked()
     assert entered.patient is not None
     assert open_chart(desk.session, entered.patient.id).birth_date == date(1988, 7, 14)
+    # The same Awa again: said once, then "Save anyway" registers another person.
+    twice = register("Awa", born=QDate(1988, 7, 14))
+    assert twice.patient is None
+    assert "déjà" in twice.error.text()
+    assert twice.save.text() == "Enregistrer quand même"
+    twice.try_save()
+    assert twice.patient is not None
     refused = register("Ali", phone="07) 12 (34", show=True)
     assert refused.patient is None
     assert refused.errors.marked == "phone"

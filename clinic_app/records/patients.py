@@ -14,6 +14,7 @@ from clinic_app.ids import new_id
 from clinic_app.records.search import (
     PHONE_CLUE_DIGITS,
     PHONE_MARKS,
+    fold,
     patient_search_key,
     phone_digits,
     phone_matches,
@@ -22,7 +23,7 @@ from clinic_app.records.search import (
 )
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
-from clinic_app.storage.store import Row
+from clinic_app.storage.store import Row, Tx
 from clinic_app.validation import check_date, clean_line, clean_printed_name
 
 SEXES = ("female", "male", "other", "unknown")
@@ -39,6 +40,21 @@ class DuplicatePatient(ClinicError):
     def __init__(self, existing_id: str) -> None:
         self.existing_id = existing_id
         super().__init__()
+
+
+class PossibleDuplicate(ClinicError):
+    """Someone with the same names and birth date or phone is registered already."""
+
+    template = QT_TRANSLATE_NOOP(
+        "errors",
+        "A patient with the same name and the same date of birth or phone is already "
+        "registered ({count}). Search for them and open that record; if this is another "
+        "person, save again.",
+    )
+
+    def __init__(self, existing_ids: list[str]) -> None:
+        self.existing_ids = existing_ids
+        super().__init__(count=len(existing_ids))
 
 
 @dataclass(frozen=True)
@@ -169,7 +185,15 @@ def ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
-def register_patient(session: Session, form: PatientForm) -> Patient:
+def register_patient(
+    session: Session, form: PatientForm, *, despite_similar: bool = False
+) -> Patient:
+    """Register a new patient.
+
+    Raises ``DuplicatePatient`` when the national number is someone's already, and
+    ``PossibleDuplicate`` when someone has the same names and the same birth date or
+    phone — unless ``despite_similar`` (the nurse looked: it is another person).
+    """
     session.require(Action.REGISTER_PATIENT)
     form = _validate(session, form)
     now = to_iso(utc_now())
@@ -200,6 +224,10 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
             )
             if existing is not None:
                 raise DuplicatePatient(existing["id"])
+        if not despite_similar:
+            similar = _similar_patients(tx, form)
+            if similar:
+                raise PossibleDuplicate(similar)
         tx.insert("patients", row, sync_kind="patient")
         session.audit(
             tx,
@@ -209,6 +237,35 @@ def register_patient(session: Session, form: PatientForm) -> Patient:
             patient_id=patient_id,
         )
     return Patient.from_row(row)
+
+
+def _similar_patients(tx: Tx, form: PatientForm) -> list[str]:
+    """Patients with the same names (accents and case aside), the same sex (or one not
+    known) and the same birth date or phone number."""
+    candidates: list[Row] = []
+    if form.birth_date is not None:
+        candidates += tx.all(
+            "SELECT * FROM patients WHERE birth_date = ?", (form.birth_date.isoformat(),)
+        )
+    digits = phone_digits(form.phone)
+    if len(digits) >= PHONE_CLUE_DIGITS:
+        candidates += [
+            row
+            for row in tx.all(
+                "SELECT * FROM patients WHERE instr(search_key, ?) > 0",
+                (digits[-PHONE_CLUE_DIGITS:],),
+            )
+            if phone_matches(row["phone"] or "", digits)
+        ]
+    names = (fold(form.given_name), fold(form.family_name))
+    return list(
+        dict.fromkeys(
+            row["id"]
+            for row in candidates
+            if (fold(row["given_name"]), fold(row["family_name"])) == names
+            and (row["sex"] == form.sex or "unknown" in (row["sex"], form.sex))
+        )
+    )
 
 
 _PHONE_QUERY = re.compile(r"[\d\s().\-+/'’ʼ‘`´]+")

@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.records.patients import Patient, PatientForm, register_patient, search_patients
+from clinic_app.records.patients import (
+    Patient,
+    PatientForm,
+    PossibleDuplicate,
+    register_patient,
+    search_patients,
+)
 from clinic_app.security.permissions import Action
 from clinic_app.ui.chart import ChartView
 from clinic_app.ui.desk import Change, Desk, unexpected_unless_clinic_error
@@ -320,6 +326,16 @@ class RegisterPatientDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(480)
         self.family_name.setFocus()
+        self._despite_similar = False
+        for edited in (self.family_name, self.given_name, self.phone):
+            edited.textEdited.connect(self._look_again)
+        self.birth_date.dateChanged.connect(self._look_again)
+
+    def _look_again(self, *_changed: object) -> None:
+        """The person changed: look for someone similar again before saving."""
+        if self._despite_similar:
+            self._despite_similar = False
+            self.save.setText(self.tr("Save"))
 
     def form(self) -> PatientForm:
         birth = self.birth_date.date().toPython() if self.birth_known.isChecked() else None
@@ -335,7 +351,15 @@ class RegisterPatientDialog(QDialog):
 
     def try_save(self) -> None:
         try:
-            self.patient = register_patient(self.desk.session, self.form())
+            self.patient = register_patient(
+                self.desk.session, self.form(), despite_similar=self._despite_similar
+            )
+        except PossibleDuplicate as error:
+            # Said once; saving again registers another person of the same name.
+            self.errors.show(error)
+            self._despite_similar = True
+            self.save.setText(self.tr("Save anyway"))
+            return
         except ClinicError as error:
             self.errors.show(error)
             return

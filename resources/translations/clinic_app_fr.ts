@@ -166,7 +166,7 @@
     <message>
         <location filename="../../clinic_app/ui/admin_security.py" line="+489"/>
         <source>No backup has been made yet. Plug in the USB stick and click “Back up now” (Clinic and security tab).</source>
-        <translation>Aucune sauvegarde n'a encore été faite. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
+        <translation>Aucune sauvegarde n&apos;a encore été faite. Branchez la clé USB et cliquez sur « Sauvegarder maintenant » (onglet Centre et sécurité).</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1328,7 +1328,7 @@ dossier n° {number}</translation>
 <context>
     <name>PatientSearch</name>
     <message>
-        <location filename="../../clinic_app/ui/patients.py" line="+113"/>
+        <location filename="../../clinic_app/ui/patients.py" line="+119"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
@@ -1718,13 +1718,19 @@ dossier n° {number}</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+26"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-23"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Save anyway</source>
+        <translation>Enregistrer quand même</translation>
     </message>
 </context>
 <context>
@@ -3244,7 +3250,7 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
         <translation>Le fichier n’a pas pu être lu : {reason}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/patients.py" line="+33"/>
+        <location filename="../../clinic_app/records/patients.py" line="+34"/>
         <source>A patient with this national number is already registered. Search for the number and open that record instead.</source>
         <translation>Un patient avec ce numéro national est déjà enregistré. Recherchez ce numéro et ouvrez plutôt son dossier.</translation>
     </message>
@@ -3262,7 +3268,12 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
         <translation type="vanished">Un nom ne peut contenir ni chiffres ni symboles.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/records/patients.py" line="+71"/>
+        <location filename="../../clinic_app/records/patients.py" line="+14"/>
+        <source>A patient with the same name and the same date of birth or phone is already registered ({count}). Search for them and open that record; if this is another person, save again.</source>
+        <translation>Un patient de même nom et de même date de naissance ou même téléphone est déjà enregistré ({count}). Recherchez-le et ouvrez son dossier ; s'il s'agit d'une autre personne, enregistrez à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>Choose the sex.</source>
         <translation>Choisissez le sexe.</translation>
     </message>
@@ -3295,7 +3306,7 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
     </message>
     <message>
         <location filename="../../clinic_app/records/certificates.py" line="-4"/>
-        <location filename="../../clinic_app/records/patients.py" line="+95"/>
+        <location filename="../../clinic_app/records/patients.py" line="+135"/>
         <location filename="../../clinic_app/validation.py" line="-55"/>
         <source>This field must be text.</source>
         <translation>Ce champ doit contenir du texte.</translation>
@@ -3677,7 +3688,7 @@ notez-la ou imprimez-la, et gardez-la loin de cet ordinateur) :</translation>
         <translation type="vanished">Le nombre de patients de démonstration doit être zéro ou plus.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/demo.py" line="+448"/>
+        <location filename="../../clinic_app/demo.py" line="+449"/>
         <source>The number of demo patients must be from 0 to {max}.</source>
         <translation>Le nombre de patients de démonstration doit être compris entre 0 et {max}.</translation>
     </message>
