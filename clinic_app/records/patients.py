@@ -14,6 +14,7 @@ from clinic_app.ids import new_id
 from clinic_app.records.search import (
     PHONE_CLUE_DIGITS,
     PHONE_MARKS,
+    ascii_digits,
     fold,
     patient_search_key,
     phone_digits,
@@ -23,7 +24,7 @@ from clinic_app.records.search import (
 )
 from clinic_app.security.permissions import Action
 from clinic_app.session import Session
-from clinic_app.storage.store import Row, Tx
+from clinic_app.storage.store import Row, Store, Tx
 from clinic_app.validation import check_date, clean_line, clean_printed_name
 
 SEXES = ("female", "male", "other", "unknown")
@@ -180,11 +181,6 @@ def is_phone_number(text: str) -> bool:
     return depth == 0
 
 
-def ascii_digits(text: str) -> str:
-    """``text`` with any decimal digit (Arabic-Indic, fullwidth) written 0-9."""
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
-
-
 def register_patient(
     session: Session, form: PatientForm, *, despite_similar: bool = False
 ) -> Patient:
@@ -239,6 +235,18 @@ def register_patient(
     return Patient.from_row(row)
 
 
+def _rows_with_phone(db: Store | Tx, digits: str) -> list[Row]:
+    """Patients whose phone is the number ``digits`` (``phone_matches``).
+
+    The phone's digits are a word of ``search_key``: only the few rows holding the
+    last digits are read, and the number itself is compared here.
+    """
+    rows = db.all(
+        "SELECT * FROM patients WHERE instr(search_key, ?) > 0", (digits[-PHONE_CLUE_DIGITS:],)
+    )
+    return [row for row in rows if phone_matches(row["phone"] or "", digits)]
+
+
 def _similar_patients(tx: Tx, form: PatientForm) -> list[str]:
     """Patients with the same names (accents and case aside), the same sex (or one not
     known) and the same birth date or phone number."""
@@ -249,14 +257,7 @@ def _similar_patients(tx: Tx, form: PatientForm) -> list[str]:
         )
     digits = phone_digits(form.phone)
     if len(digits) >= PHONE_CLUE_DIGITS:
-        candidates += [
-            row
-            for row in tx.all(
-                "SELECT * FROM patients WHERE instr(search_key, ?) > 0",
-                (digits[-PHONE_CLUE_DIGITS:],),
-            )
-            if phone_matches(row["phone"] or "", digits)
-        ]
+        candidates += _rows_with_phone(tx, digits)
     names = (fold(form.given_name), fold(form.family_name))
     return list(
         dict.fromkeys(
@@ -312,20 +313,12 @@ def search_patients(session: Session, query: str, *, limit: int = 100) -> list[P
         sql = "SELECT * FROM patients ORDER BY created_at DESC LIMIT ?"
         rows = session.store.all(sql, (limit,))
     if by_phone:
-        # The phone's digits are a word of ``search_key``: the few rows holding the
-        # last digits typed are read, and the number itself compared here (with the
-        # name typed before it, if any).
-        clue = digits[-PHONE_CLUE_DIGITS:]
-        candidates = session.store.all(
-            "SELECT * FROM patients WHERE instr(search_key, ?) > 0", (clue,)
-        )
         seen = {row["id"] for row in rows}
         extra = [
             row
-            for row in candidates
+            for row in _rows_with_phone(session.store, digits)
             if row["id"] not in seen
-            and phone_matches(row["phone"] or "", digits)
-            and all(f" {word}" in row["search_key"] for word in name_words)
+            and all(f" {word}" in row["search_key"] for word in name_words)  # a name too
         ]
         if extra:
             rows = sorted([*rows, *extra], key=lambda r: (r["family_name"], r["given_name"]))

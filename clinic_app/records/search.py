@@ -74,9 +74,14 @@ def patient_search_key(
     return index_key(given_name, family_name, national_id_key, phone_digits(phone or ""))
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` with any decimal digit (Arabic-Indic, fullwidth) written 0-9."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def phone_digits(text: str) -> str:
     """The digits of ``text`` as ASCII (Arabic-Indic or fullwidth digits included)."""
-    return "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
+    return "".join(ch for ch in ascii_digits(text) if "0" <= ch <= "9")
 
 
 PHONE_MARKS = " ().-+/"

@@ -582,6 +582,10 @@ def restore_clinic(
         except ValueError as exc:
             raise BackupDamaged(path=str(backup_file)) from exc
         _check_restoring_user(db_copy, key, username)
+        # Marked before it is put in place: a restored clinic is never without the mark
+        # that brings back its later records and moves its numbers on (sync.service).
+        taken = from_iso(verified.manifest["created_at"])
+        _mark_restored(db_copy, key, int((utc_now() - taken).total_seconds() // 60))
         slots_copy = work / SLOTS_FILE
         fd = os.open(slots_copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -608,13 +612,9 @@ def restore_clinic(
         raise
     shutil.rmtree(work, ignore_errors=True)
 
-    from clinic_app.sync.service import mark_restored
-
     session = login(data_dir, username, password)
     try:
         with session.transaction() as tx:
-            taken = from_iso(verified.manifest["created_at"])
-            mark_restored(tx, minutes_since_backup=int((utc_now() - taken).total_seconds() // 60))
             session.audit(
                 tx,
                 "restore",
@@ -625,6 +625,20 @@ def restore_clinic(
     finally:
         session.close()
     return RestoreReport(data_dir, clinic_id, from_iso(verified.manifest["created_at"]), utc_now())
+
+
+def _mark_restored(db_path: Path, key: bytes, minutes_since_backup: int) -> None:
+    from clinic_app.sync.service import mark_restored
+
+    store = open_store(db_path, key)
+    try:
+        with store.transaction() as tx:
+            mark_restored(tx, minutes_since_backup=minutes_since_backup)
+        store.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
 
 
 def _check_restoring_user(db_path: Path, key: bytes, username: str) -> None:

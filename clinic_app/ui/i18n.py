@@ -112,10 +112,6 @@ def console_text(message: Message, language: str) -> str:
     return tr_message(message, translate)
 
 
-def console_message(error: ClinicError, language: str) -> str:
-    return console_text(error.message, language)
-
-
 # --- catalogues ------------------------------------------------------------------
 
 
